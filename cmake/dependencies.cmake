@@ -1,0 +1,17 @@
+# Finds every dependency; a missing one stops configure naming the Debian package that provides it.
+macro(mqtk_require package debian_package)
+  find_package(${package} ${ARGN} QUIET)
+  if(NOT ${package}_FOUND)
+    message(FATAL_ERROR "mqtk needs ${package}: install it with `apt-get install ${debian_package}` "
+                        "(or run scripts/test, which installs everything)")
+  endif()
+endmacro()
+
+mqtk_require(CLI11 libcli11-dev)
+mqtk_require(nlohmann_json nlohmann-json3-dev)
+mqtk_require(OpenSSL libssl-dev)
+mqtk_require(Boost libboost-dev)
+if(MQTK_BUILD_TESTS)
+  mqtk_require(doctest doctest-dev)
+endif()
+find_package(Threads REQUIRED)
