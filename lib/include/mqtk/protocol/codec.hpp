@@ -2,6 +2,7 @@
 
 #include "mqtk/protocol/packets.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -55,7 +56,7 @@ struct decoder_options {
 };
 
 // Outcome of decoder::next.
-enum class decode_status { need_more, packet, error };
+enum class decode_status { need_more, ready, error };
 
 // Incremental, strict decoder of one connection's byte stream. Accepts any chunking of the input.
 // Never allocates by a length field before the bytes arrived. After an error it stays failed until
@@ -102,7 +103,8 @@ private:
   std::size_t end_ = 0;          // one past the last received byte
   std::size_t consume_next_ = 0; // bytes of the packet handed out last, dropped on the next call
   std::error_code error_;
-  std::string_view error_detail_;
+  std::array<char, 128> error_detail_{}; // error_detail() text, owned so that copies stay valid
+  std::size_t error_detail_size_ = 0;
 };
 
 } // namespace mqtk::protocol

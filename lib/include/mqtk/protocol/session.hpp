@@ -1,0 +1,199 @@
+#pragma once
+
+#include "mqtk/protocol/codec.hpp"
+#include "mqtk/protocol/owned_properties.hpp"
+#include "mqtk/protocol/packet_id_pool.hpp"
+#include "mqtk/protocol/packets.hpp"
+#include "mqtk/protocol/session_handler.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+#include <vector>
+
+namespace mqtk::protocol {
+
+// The Last Will and Testament a session registers in CONNECT (owned copy).
+struct will_options {
+  std::string topic;
+  std::vector<std::uint8_t> payload;
+  enum qos qos = qos::at_most_once;
+  bool retain = false;
+  owned_properties props; // will delay interval, message expiry, content type... (5.0)
+};
+
+// Everything a session sends in CONNECT and the local limits it enforces.
+struct session_options {
+  protocol_version version = protocol_version::v5;
+  std::string client_id;                    // empty: the broker assigns one (clean start only)
+  std::uint16_t keep_alive = 60;            // seconds; 0 disables keepalive
+  bool clean_start = true;                  // for the first connection
+  std::uint32_t session_expiry = 0;         // seconds (5.0); 0xFFFFFFFF never expires
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  std::optional<will_options> will;
+  std::uint16_t receive_maximum = 65535;    // inbound QoS 1/2 window we allow the broker
+  std::uint32_t maximum_packet_size = max_packet_size; // largest packet we accept
+  std::uint16_t topic_alias_maximum = 0;    // inbound topic aliases we accept (5.0)
+  bool outbound_topic_aliases = false;      // give repeated topics an alias when the broker allows
+  std::uint16_t max_inflight = 65535;       // our own outbound QoS 1/2 window (min with the broker's)
+  owned_properties connect_properties;      // extra CONNECT properties: user properties, auth method/data,
+                                            // request response/problem information
+};
+
+// What the broker granted in CONNACK, with the defaults the spec gives for absent properties.
+struct negotiated_limits {
+  bool session_present = false;
+  std::uint16_t keep_alive = 60;            // server keep alive overrides ours
+  std::uint16_t receive_maximum = 65535;    // broker's inbound window for our QoS 1/2 publishes
+  enum qos maximum_qos = qos::exactly_once;
+  bool retain_available = true;
+  std::uint32_t maximum_packet_size = max_packet_size;
+  std::uint16_t topic_alias_maximum = 0;
+  bool wildcard_subscription_available = true;
+  bool subscription_identifier_available = true;
+  bool shared_subscription_available = true;
+  std::string assigned_client_id;
+};
+
+// The connection state of a session.
+enum class session_state {
+  disconnected, // no connection; start() begins one
+  connecting,   // CONNECT queued, waiting for CONNACK
+  connected,    // CONNACK success received
+  closing,      // DISCONNECT queued or protocol error; the caller should flush output and close
+};
+
+// Result of queuing a PUBLISH, SUBSCRIBE or UNSUBSCRIBE.
+struct send_result {
+  std::error_code error;        // empty on success
+  std::uint16_t packet_id = 0;  // assigned id (0 for QoS 0)
+};
+
+// The MQTT client state machine, free of I/O and clocks (GUIDE §2). Inputs: caller commands, received
+// bytes, the current time, "connection closed". Outputs: bytes to send (output()), calls on the
+// handler, and the next deadline. Owns packet ids, in-flight QoS 1/2 state, Receive Maximum flow
+// control both ways, topic aliases, keepalive and the resend rules on reconnect.
+class session {
+public:
+  // A session that reports events to handler (which must outlive it).
+  session(session_options options, session_handler &handler);
+
+  // Starts a connection: resets the decoder and queues CONNECT. On reconnect (not the first call),
+  // clean start is 0 when the broker may have kept our session, so in-flight messages can resume.
+  void start(time_point now);
+  // Received bytes: copied into the decoder, then every complete packet is processed.
+  void receive(bytes_view bytes, time_point now);
+  // Writable space for a transport to read into directly (zero copy).
+  std::span<std::uint8_t> prepare_input(std::size_t n) { return decoder_.prepare(n); }
+  // Processes n bytes written into prepare_input()'s space.
+  void commit_input(std::size_t n, time_point now);
+  // The transport closed (either side). In-flight state is kept for the next start().
+  void connection_closed(time_point now);
+  // Advances timers: queues PINGREQ when due, fails with errc::timeout when PINGRESP is late.
+  void tick(time_point now);
+  // When tick() must next be called; nullopt when no timer runs.
+  std::optional<time_point> next_deadline() const noexcept;
+
+  // Queues a PUBLISH. For QoS 1/2 a packet id is assigned and the message kept until acknowledged.
+  // Errors: not_connected, would_block (in-flight window full), invalid_argument (bad topic, QoS above
+  // the broker's maximum, retain not available, property the version cannot carry), packet_too_large.
+  send_result publish(const protocol::publish &message, time_point now);
+  // True when a QoS 1/2 publish would not get would_block.
+  bool can_publish_qos() const noexcept;
+  // Queues a SUBSCRIBE; its packet_id field is ignored and one is assigned.
+  send_result subscribe(const protocol::subscribe &request, time_point now);
+  // Queues an UNSUBSCRIBE; its packet_id field is ignored and one is assigned.
+  send_result unsubscribe(const protocol::unsubscribe &request, time_point now);
+  // Queues an AUTH (5.0 enhanced authentication).
+  std::error_code send_auth(const protocol::auth &request, time_point now);
+  // Queues DISCONNECT with a reason (properties 5.0 only) and enters closing.
+  void disconnect(const protocol::disconnect &request, time_point now);
+
+  // Bytes waiting to be written, in order.
+  bytes_view output() const noexcept { return {out_.data(), out_.size()}; }
+  // Moves the pending output into buffer (swapping storage: no copy, no allocation once warm).
+  void take_output(std::vector<std::uint8_t> &buffer);
+  // Number of bytes waiting to be written.
+  std::size_t output_size() const noexcept { return out_.size(); }
+
+  // The connection state.
+  session_state state() const noexcept { return state_; }
+  // What the broker granted in the last CONNACK.
+  const negotiated_limits &limits() const noexcept { return limits_; }
+  // The protocol version in use.
+  protocol_version version() const noexcept { return options_.version; }
+  // Changes the protocol version for the next start() (5.0 -> 3.1.1 fallback).
+  void set_version(protocol_version version);
+  // Outbound QoS 1/2 publishes not yet completed.
+  std::size_t inflight() const noexcept { return outbound_.size(); }
+  // The options the session was created with.
+  const session_options &options() const noexcept { return options_; }
+
+private:
+  struct outbound_message;
+  void handle(packet &p, time_point now);
+  void handle_connack(const connack &p, time_point now);
+  void handle_publish(protocol::publish &p, time_point now);
+  void handle_puback(const puback &p);
+  void handle_pubrec(const pubrec &p, time_point now);
+  void handle_pubrel(const pubrel &p, time_point now);
+  void handle_pubcomp(const pubcomp &p);
+  void handle_suback(const suback &p);
+  void handle_unsuback(const unsuback &p);
+  void handle_disconnect(const protocol::disconnect &p);
+  void handle_auth(const auth &p);
+  void fail(std::error_code ec, std::string_view detail);
+  void resend_inflight(time_point now);
+  void drop_inflight();
+  bool resolve_inbound_alias(protocol::publish &p);
+  std::optional<std::uint16_t> outbound_alias_for(std::string_view topic, bool &first_use);
+  template <class Packet> void queue(const Packet &p, time_point now);
+  encode_options encoding() const noexcept;
+
+  session_options options_;
+  session_handler &handler_;
+  decoder decoder_;
+  packet packet_;                 // reused decode target
+  std::vector<std::uint8_t> out_; // pending output
+  session_state state_ = session_state::disconnected;
+  negotiated_limits limits_;
+  bool started_before_ = false;
+  bool auth_enabled_ = false;
+  bool clean_start_sent_ = true;
+
+  // Keepalive.
+  time_point last_sent_{};
+  std::optional<time_point> pingresp_deadline_;
+
+  // Outbound QoS 1/2 in send order, and pending SUBSCRIBE/UNSUBSCRIBE ids.
+  struct outbound_message {
+    std::uint16_t packet_id;
+    enum qos qos;
+    bool pubrec_received; // QoS 2: PUBREL sent, waiting for PUBCOMP
+    std::vector<std::uint8_t> bytes; // PUBLISH as first encoded, without topic alias
+  };
+  std::deque<outbound_message> outbound_;
+  std::vector<std::pair<std::uint16_t, std::size_t>> pending_subscribes_; // id, filter count
+  std::vector<std::pair<std::uint16_t, std::size_t>> pending_unsubscribes_; // id, filter count
+  packet_id_pool ids_;
+
+  // Inbound QoS 2 ids waiting for PUBREL (delivered once, duplicates suppressed).
+  std::vector<std::uint16_t> inbound_qos2_;
+  // Inbound topic aliases (index = alias - 1).
+  std::vector<std::string> inbound_aliases_;
+  // Outbound topic aliases.
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, std::uint16_t, string_hash, std::equal_to<>> outbound_aliases_;
+  std::uint16_t next_outbound_alias_ = 1;
+  std::vector<std::uint8_t> scratch_; // encode buffer for stored QoS 1/2 copies
+};
+
+} // namespace mqtk::protocol

@@ -1,0 +1,203 @@
+// Session lifecycle: connecting, receiving and dispatching, keepalive, closing.
+#include "mqtk/protocol/session.hpp"
+
+#include "mqtk/protocol/error.hpp"
+
+namespace mqtk::protocol {
+
+session::session(session_options options, session_handler &handler)
+    : options_(std::move(options)), handler_(handler),
+      decoder_({role::client, options_.version, options_.maximum_packet_size}) {
+  limits_.keep_alive = options_.keep_alive;
+}
+
+encode_options session::encoding() const noexcept {
+  return {options_.version, limits_.maximum_packet_size};
+}
+
+template <class Packet> void session::queue(const Packet &p, time_point now) {
+  // Control packets we build are minimal; only a broken peer limit could refuse them, and the
+  // spec lets us send them anyway rather than lose the flow.
+  encode(p, {options_.version, max_packet_size}, out_);
+  last_sent_ = now;
+}
+
+template void session::queue(const connect &, time_point);
+template void session::queue(const puback &, time_point);
+template void session::queue(const pubrec &, time_point);
+template void session::queue(const pubrel &, time_point);
+template void session::queue(const pubcomp &, time_point);
+template void session::queue(const pingreq &, time_point);
+template void session::queue(const protocol::disconnect &, time_point);
+
+void session::set_version(protocol_version version) {
+  options_.version = version;
+  decoder_.set_version(version);
+}
+
+void session::start(time_point now) {
+  bool resume = false;
+  if (started_before_) {
+    resume = options_.version == protocol_version::v5 ? options_.session_expiry > 0 : !options_.clean_start;
+  } else {
+    resume = !options_.clean_start;
+  }
+  started_before_ = true;
+
+  decoder_.reset();
+  decoder_.set_version(options_.version);
+  decoder_.set_maximum_packet_size(options_.maximum_packet_size);
+  out_.clear();
+  limits_ = negotiated_limits{};
+  limits_.keep_alive = options_.keep_alive;
+  pingresp_deadline_.reset();
+  inbound_aliases_.clear();
+  outbound_aliases_.clear();
+  next_outbound_alias_ = 1;
+
+  connect request;
+  request.version = options_.version;
+  request.client_id = options_.client_id;
+  request.clean_start = !resume;
+  request.keep_alive = options_.keep_alive;
+  if (options_.username)
+    request.username = *options_.username;
+  if (options_.password)
+    request.password = as_bytes(*options_.password);
+  if (options_.will) {
+    const will_options &w = *options_.will;
+    request.will = will_message{w.topic, {w.payload.data(), w.payload.size()}, w.qos, w.retain, w.props.get()};
+  }
+  if (options_.version == protocol_version::v5) {
+    request.props = options_.connect_properties.get();
+    if (options_.session_expiry != 0)
+      request.props.session_expiry_interval = options_.session_expiry;
+    if (options_.receive_maximum != 65535)
+      request.props.receive_maximum = options_.receive_maximum;
+    if (options_.maximum_packet_size != max_packet_size)
+      request.props.maximum_packet_size = options_.maximum_packet_size;
+    if (options_.topic_alias_maximum != 0)
+      request.props.topic_alias_maximum = options_.topic_alias_maximum;
+  }
+  auth_enabled_ = request.props.authentication_method.has_value();
+  clean_start_sent_ = request.clean_start;
+  inbound_aliases_.resize(options_.version == protocol_version::v5 ? options_.topic_alias_maximum : 0);
+  state_ = session_state::connecting;
+  queue(request, now);
+}
+
+void session::receive(bytes_view bytes, time_point now) {
+  decoder_.feed(bytes);
+  commit_input(0, now);
+}
+
+void session::commit_input(std::size_t n, time_point now) {
+  if (n != 0)
+    decoder_.commit(n);
+  while (state_ == session_state::connecting || state_ == session_state::connected) {
+    switch (decoder_.next(packet_)) {
+    case decode_status::need_more:
+      return;
+    case decode_status::error:
+      fail(decoder_.error(), decoder_.error_detail());
+      return;
+    case decode_status::ready:
+      handle(packet_, now);
+      break;
+    }
+  }
+}
+
+void session::handle(packet &p, time_point now) {
+  if (state_ == session_state::connecting && !std::holds_alternative<connack>(p) &&
+      !(auth_enabled_ && std::holds_alternative<auth>(p))) {
+    fail(errc::protocol_error, "the broker sent a packet other than CONNACK before CONNACK");
+    return;
+  }
+  std::visit(
+      [&](auto &body) {
+        using type = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<type, connack>)
+          handle_connack(body, now);
+        else if constexpr (std::is_same_v<type, protocol::publish>)
+          handle_publish(body, now);
+        else if constexpr (std::is_same_v<type, puback>)
+          handle_puback(body);
+        else if constexpr (std::is_same_v<type, pubrec>)
+          handle_pubrec(body, now);
+        else if constexpr (std::is_same_v<type, pubrel>)
+          handle_pubrel(body, now);
+        else if constexpr (std::is_same_v<type, pubcomp>)
+          handle_pubcomp(body);
+        else if constexpr (std::is_same_v<type, suback>)
+          handle_suback(body);
+        else if constexpr (std::is_same_v<type, unsuback>)
+          handle_unsuback(body);
+        else if constexpr (std::is_same_v<type, protocol::disconnect>)
+          handle_disconnect(body);
+        else if constexpr (std::is_same_v<type, auth>)
+          handle_auth(body);
+        else if constexpr (std::is_same_v<type, pingresp>)
+          pingresp_deadline_.reset();
+        else
+          fail(errc::protocol_error, "the broker sent a packet only a client may send");
+      },
+      p);
+}
+
+void session::fail(std::error_code ec, std::string_view detail) {
+  if (state_ == session_state::connected && options_.version == protocol_version::v5) {
+    protocol::disconnect notice;
+    notice.reason = disconnect_reason_for(ec);
+    queue(notice, last_sent_);
+  }
+  state_ = session_state::closing;
+  handler_.on_error(ec, detail);
+}
+
+void session::connection_closed(time_point) {
+  state_ = session_state::disconnected;
+  pingresp_deadline_.reset();
+  for (const auto &[id, count] : pending_subscribes_) {
+    ids_.release(id);
+    handler_.on_lost(packet_type::subscribe, id);
+  }
+  pending_subscribes_.clear();
+  for (const auto &[id, count] : pending_unsubscribes_) {
+    ids_.release(id);
+    handler_.on_lost(packet_type::unsubscribe, id);
+  }
+  pending_unsubscribes_.clear();
+}
+
+void session::tick(time_point now) {
+  if (state_ != session_state::connected || limits_.keep_alive == 0)
+    return;
+  if (pingresp_deadline_) {
+    if (now >= *pingresp_deadline_) {
+      pingresp_deadline_.reset();
+      fail(errc::timeout, "no PINGRESP within the keepalive interval");
+    }
+    return;
+  }
+  const auto interval = std::chrono::seconds(limits_.keep_alive);
+  if (now >= last_sent_ + interval) {
+    queue(pingreq{}, now);
+    pingresp_deadline_ = now + interval;
+  }
+}
+
+std::optional<time_point> session::next_deadline() const noexcept {
+  if (state_ != session_state::connected || limits_.keep_alive == 0)
+    return std::nullopt;
+  if (pingresp_deadline_)
+    return pingresp_deadline_;
+  return last_sent_ + std::chrono::seconds(limits_.keep_alive);
+}
+
+void session::take_output(std::vector<std::uint8_t> &buffer) {
+  buffer.clear();
+  buffer.swap(out_);
+}
+
+} // namespace mqtk::protocol

@@ -1,0 +1,222 @@
+// Session: handling of the packets the broker sends.
+#include "mqtk/protocol/error.hpp"
+#include "mqtk/protocol/session.hpp"
+
+#include <algorithm>
+
+namespace mqtk::protocol {
+
+namespace {
+
+template <class Container, class Pred> auto find_if_in(Container &c, Pred pred) {
+  return std::find_if(c.begin(), c.end(), pred);
+}
+
+} // namespace
+
+void session::handle_connack(const connack &p, time_point now) {
+  if (state_ != session_state::connecting) {
+    fail(errc::protocol_error, "the broker sent a second CONNACK");
+    return;
+  }
+  if (is_error(p.reason)) {
+    state_ = session_state::closing;
+    handler_.on_connack(p);
+    return;
+  }
+  if (p.session_present && clean_start_sent_) {
+    fail(errc::protocol_error, "CONNACK has session present although we asked for a clean start");
+    return;
+  }
+  if (p.props.assigned_client_identifier && !options_.client_id.empty()) {
+    fail(errc::protocol_error, "CONNACK assigns a client identifier although we sent one");
+    return;
+  }
+  limits_.session_present = p.session_present;
+  const properties &props = p.props;
+  if (props.server_keep_alive)
+    limits_.keep_alive = *props.server_keep_alive;
+  if (props.receive_maximum)
+    limits_.receive_maximum = *props.receive_maximum;
+  if (props.maximum_qos)
+    limits_.maximum_qos = static_cast<qos>(*props.maximum_qos);
+  if (props.retain_available)
+    limits_.retain_available = *props.retain_available != 0;
+  if (props.maximum_packet_size)
+    limits_.maximum_packet_size = *props.maximum_packet_size;
+  if (props.topic_alias_maximum)
+    limits_.topic_alias_maximum = *props.topic_alias_maximum;
+  if (props.wildcard_subscription_available)
+    limits_.wildcard_subscription_available = *props.wildcard_subscription_available != 0;
+  if (props.subscription_identifier_available)
+    limits_.subscription_identifier_available = *props.subscription_identifier_available != 0;
+  if (props.shared_subscription_available)
+    limits_.shared_subscription_available = *props.shared_subscription_available != 0;
+  if (props.assigned_client_identifier)
+    limits_.assigned_client_id = *props.assigned_client_identifier;
+  state_ = session_state::connected;
+  last_sent_ = now;
+  if (p.session_present)
+    resend_inflight(now);
+  else
+    drop_inflight();
+  handler_.on_connack(p);
+}
+
+bool session::resolve_inbound_alias(protocol::publish &p) {
+  if (!p.props.topic_alias)
+    return true;
+  const std::uint16_t alias = *p.props.topic_alias;
+  if (alias == 0 || alias > inbound_aliases_.size()) {
+    fail(errc::topic_alias_invalid, "the broker used a topic alias above our Topic Alias Maximum");
+    return false;
+  }
+  std::string &slot = inbound_aliases_[alias - 1];
+  if (!p.topic.empty()) {
+    slot.assign(p.topic);
+  } else if (slot.empty()) {
+    fail(errc::protocol_error, "the broker used a topic alias it never defined");
+    return false;
+  }
+  p.topic = slot;
+  return true;
+}
+
+void session::handle_publish(protocol::publish &p, time_point now) {
+  if (!resolve_inbound_alias(p))
+    return;
+  if (p.qos == qos::exactly_once) {
+    const bool duplicate = std::find(inbound_qos2_.begin(), inbound_qos2_.end(), p.packet_id) != inbound_qos2_.end();
+    if (!duplicate) {
+      if (inbound_qos2_.size() >= options_.receive_maximum) {
+        fail(errc::receive_maximum_exceeded, "the broker exceeded our Receive Maximum");
+        return;
+      }
+      inbound_qos2_.push_back(p.packet_id);
+    }
+    // The acknowledgement is queued before delivery so that a handler which disconnects from inside
+    // on_message still acknowledges the message it received.
+    queue(pubrec{p.packet_id, reason_code::success, {}}, now);
+    if (!duplicate)
+      handler_.on_message(p);
+    return;
+  }
+  if (p.qos == qos::at_least_once)
+    queue(puback{p.packet_id, reason_code::success, {}}, now);
+  handler_.on_message(p);
+}
+
+void session::handle_puback(const puback &p) {
+  auto it = find_if_in(outbound_, [&](const outbound_message &m) {
+    return m.packet_id == p.packet_id && m.qos == qos::at_least_once;
+  });
+  if (it == outbound_.end())
+    return; // unknown or stale id: nothing to complete
+  outbound_.erase(it);
+  ids_.release(p.packet_id);
+  handler_.on_publish_done(p.packet_id, p.reason, p.props);
+}
+
+void session::handle_pubrec(const pubrec &p, time_point now) {
+  auto it = find_if_in(outbound_, [&](const outbound_message &m) {
+    return m.packet_id == p.packet_id && m.qos == qos::exactly_once;
+  });
+  if (is_error(p.reason)) {
+    if (it != outbound_.end() && !it->pubrec_received) {
+      outbound_.erase(it);
+      ids_.release(p.packet_id);
+      handler_.on_publish_done(p.packet_id, p.reason, p.props);
+    }
+    return;
+  }
+  if (it != outbound_.end() && !it->pubrec_received) {
+    it->pubrec_received = true;
+    it->bytes.clear();
+    it->bytes.shrink_to_fit();
+  }
+  queue(pubrel{p.packet_id, reason_code::success, {}}, now);
+}
+
+void session::handle_pubrel(const pubrel &p, time_point now) {
+  auto it = std::find(inbound_qos2_.begin(), inbound_qos2_.end(), p.packet_id);
+  reason_code reason = reason_code::success;
+  if (it != inbound_qos2_.end())
+    inbound_qos2_.erase(it);
+  else if (options_.version == protocol_version::v5)
+    reason = reason_code::packet_identifier_not_found;
+  queue(pubcomp{p.packet_id, reason, {}}, now);
+}
+
+void session::handle_pubcomp(const pubcomp &p) {
+  auto it = find_if_in(outbound_, [&](const outbound_message &m) {
+    return m.packet_id == p.packet_id && m.qos == qos::exactly_once && m.pubrec_received;
+  });
+  if (it == outbound_.end())
+    return;
+  outbound_.erase(it);
+  ids_.release(p.packet_id);
+  handler_.on_publish_done(p.packet_id, p.reason, p.props);
+}
+
+void session::handle_suback(const suback &p) {
+  auto it = find_if_in(pending_subscribes_, [&](const auto &entry) { return entry.first == p.packet_id; });
+  if (it == pending_subscribes_.end())
+    return;
+  if (it->second != p.reasons.size()) {
+    fail(errc::protocol_error, "SUBACK has a different number of reason codes than the SUBSCRIBE had filters");
+    return;
+  }
+  pending_subscribes_.erase(it);
+  ids_.release(p.packet_id);
+  handler_.on_suback(p);
+}
+
+void session::handle_unsuback(const unsuback &p) {
+  auto it = find_if_in(pending_unsubscribes_, [&](const auto &entry) { return entry.first == p.packet_id; });
+  if (it == pending_unsubscribes_.end())
+    return;
+  if (options_.version == protocol_version::v5 && it->second != p.reasons.size()) {
+    fail(errc::protocol_error, "UNSUBACK has a different number of reason codes than the UNSUBSCRIBE had filters");
+    return;
+  }
+  pending_unsubscribes_.erase(it);
+  ids_.release(p.packet_id);
+  handler_.on_unsuback(p);
+}
+
+void session::handle_disconnect(const protocol::disconnect &p) {
+  state_ = session_state::closing;
+  handler_.on_disconnect(p);
+}
+
+void session::handle_auth(const auth &p) {
+  if (!auth_enabled_) {
+    fail(errc::protocol_error, "the broker sent AUTH although we did not ask for enhanced authentication");
+    return;
+  }
+  handler_.on_auth(p);
+}
+
+void session::resend_inflight(time_point now) {
+  for (outbound_message &m : outbound_) {
+    if (m.pubrec_received) {
+      queue(pubrel{m.packet_id, reason_code::success, {}}, now);
+    } else {
+      m.bytes[0] |= 0x08; // DUP
+      out_.insert(out_.end(), m.bytes.begin(), m.bytes.end());
+      last_sent_ = now;
+    }
+  }
+}
+
+void session::drop_inflight() {
+  inbound_qos2_.clear();
+  while (!outbound_.empty()) {
+    const std::uint16_t id = outbound_.front().packet_id;
+    outbound_.pop_front();
+    ids_.release(id);
+    handler_.on_lost(packet_type::publish, id);
+  }
+}
+
+} // namespace mqtk::protocol
