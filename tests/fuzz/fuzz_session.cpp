@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
       s.receive(chunk, now);
       break;
     case 3: {
-      protocol::publish p;
+      mqtk::protocol::publish p;
       p.topic = "fuzz/t";
       p.payload = chunk;
       p.qos = static_cast<qos>(command / 8 % 3);
@@ -70,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
       break;
     }
     case 4: {
-      protocol::subscribe sub;
+      mqtk::protocol::subscribe sub;
       sub.subscriptions.push_back({"fuzz/#", {static_cast<qos>(command / 8 % 3)}});
       s.subscribe(sub, now);
       break;
@@ -85,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
       broker_side.reset();
       break;
     case 7: {
-      protocol::unsubscribe unsub;
+      mqtk::protocol::unsubscribe unsub;
       unsub.filters.push_back("fuzz/#");
       s.unsubscribe(unsub, now);
       break;

@@ -102,6 +102,7 @@ private:
   std::size_t begin_ = 0;        // first undecoded byte
   std::size_t end_ = 0;          // one past the last received byte
   std::size_t consume_next_ = 0; // bytes of the packet handed out last, dropped on the next call
+  std::size_t prepared_ = 0;     // bytes the last prepare() offered; commit() takes at most these
   std::error_code error_;
   std::array<char, 128> error_detail_{}; // error_detail() text, owned so that copies stay valid
   std::size_t error_detail_size_ = 0;

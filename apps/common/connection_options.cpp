@@ -1,0 +1,331 @@
+#include "common/connection_options.hpp"
+
+#include "common/profile.hpp"
+#include "mqtk/protocol/topic.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <random>
+
+namespace mqtk::apps {
+
+namespace {
+
+std::optional<std::string> env_value(const char *name) {
+  const char *value = std::getenv(name);
+  if (value == nullptr || *value == '\0')
+    return std::nullopt;
+  return std::string(value);
+}
+
+bool given(const CLI::App &app, const char *name) {
+  const CLI::Option *opt = app.get_option_no_throw(name);
+  return opt != nullptr && opt->count() > 0;
+}
+
+// Picks a setting: the flag when given, else the environment, else the profile, else nothing.
+std::optional<std::string> pick(const CLI::App &app, const char *flag, const std::string &flag_value,
+                                const std::optional<std::string> &env, const profile &prof, const char *key) {
+  if (given(app, flag))
+    return flag_value;
+  if (env)
+    return env;
+  if (auto it = prof.values.find(key); it != prof.values.end())
+    return it->second;
+  return std::nullopt;
+}
+
+bool parse_uint(const std::string &text, std::uint64_t max, std::uint64_t &out) {
+  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  out = std::stoull(text);
+  return out <= max;
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<unsigned>(rd()));
+  return buffer;
+}
+
+} // namespace
+
+environment environment::from_process() {
+  environment env;
+  env.url = env_value("MQTK_URL");
+  env.host = env_value("MQTK_HOST");
+  env.port = env_value("MQTK_PORT");
+  env.username = env_value("MQTK_USERNAME");
+  env.password = env_value("MQTK_PASSWORD");
+  env.xdg_config_home = env_value("XDG_CONFIG_HOME");
+  env.home = env_value("HOME");
+  return env;
+}
+
+void add_connection_options(CLI::App &app, connection_flags &f) {
+  app.set_help_flag("--help", "Print this help and exit");
+  const char *conn = "Connection";
+  app.add_option("-h,--host", f.host, "Broker host name or IP address (default localhost)")->group(conn);
+  app.add_option("-p,--port", f.port, "Broker port (default 1883, 8883 with TLS)")->group(conn);
+  app.add_option("-L,--url", f.url,
+                 "Broker URL: mqtt://, mqtts://, ws://, wss://[user[:pass]@]host[:port][/path] or unix:///path")
+      ->group(conn);
+  app.add_option("--unix", f.unix_path, "Connect to the broker's Unix domain socket at PATH")->group(conn);
+  app.add_option("-V,--protocol-version", f.protocol_version,
+                 "MQTT version: 5, 311 or 31 (default 5, falling back to 3.1.1 if refused)")
+      ->group(conn);
+  app.add_option("-i,--id", f.client_id, "Client identifier (default mqtk-<tool>-<random>)")->group(conn);
+  app.add_option("-I,--id-prefix", f.client_id_prefix, "Client identifier prefix; the process id is appended")
+      ->group(conn);
+  app.add_option("-k,--keepalive", f.keepalive, "Keepalive interval in seconds, 0 disables (default 60)")
+      ->group(conn);
+  app.add_option("--connect-timeout", f.connect_timeout, "Seconds to wait for the connection and CONNACK (default 10)")
+      ->group(conn);
+  app.add_option("--reconnect-timeout", f.reconnect_timeout,
+                 "Give up after SECONDS without a connection once one was lost")
+      ->group(conn);
+  app.add_flag("--no-reconnect", f.no_reconnect, "Do not reconnect a lost connection")->group(conn);
+  app.add_option("--ws-header", f.ws_headers, "Extra WebSocket upgrade header 'Name: value' (repeatable)")
+      ->group(conn);
+  app.add_option("--profile", f.profile, "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf")->group(conn);
+  app.add_flag("-d,--debug", f.debug, "Print every packet sent and received on stderr")->group(conn);
+
+  const char *auth = "Authentication and session";
+  app.add_option("-u,--username", f.username, "User name")->group(auth);
+  app.add_option("-P,--password", f.password, "Password (prefer --password-file or MQTK_PASSWORD)")->group(auth);
+  app.add_option("--password-file", f.password_file, "Read the password from the first line of FILE (mode 600)")
+      ->group(auth);
+  app.add_flag("--password-prompt", f.password_prompt, "Ask for the password on the terminal")->group(auth);
+  app.add_flag("-c,--no-clean", f.no_clean, "Keep the session: resume it and let the broker keep it")->group(auth);
+  app.add_option("-x,--session-expiry", f.session_expiry, "Session expiry in seconds or 'never' (MQTT 5)")
+      ->group(auth);
+
+  const char *will = "Will";
+  app.add_option("--will-topic", f.will_topic, "Topic of the Last Will and Testament")->group(will);
+  app.add_option("--will-payload", f.will_payload, "Payload of the will")->group(will);
+  app.add_option("--will-qos", f.will_qos, "QoS of the will (0, 1 or 2)")->group(will);
+  app.add_flag("--will-retain", f.will_retain, "Retain the will")->group(will);
+  app.add_option("--will-delay", f.will_delay, "Will delay interval in seconds (MQTT 5)")->group(will);
+
+  const char *tls = "TLS";
+  app.add_option("--cafile", f.cafile, "PEM file of trusted CA certificates")->group(tls);
+  app.add_option("--capath", f.capath, "Directory of trusted CA certificates")->group(tls);
+  app.add_option("--cert", f.cert, "PEM client certificate")->group(tls);
+  app.add_option("--key", f.key, "PEM private key of --cert")->group(tls);
+  app.add_option("--key-password-file", f.key_password_file, "File holding the passphrase of --key")->group(tls);
+  app.add_flag("--insecure", f.insecure, "Do not verify the server certificate or host name (warns)")->group(tls);
+  app.add_option("--tls-version", f.tls_version, "Minimum TLS version: tlsv1.2 (default) or tlsv1.3")->group(tls);
+  app.add_option("--alpn", f.alpn, "ALPN protocol to offer (repeatable)")->group(tls);
+  app.add_option("--sni", f.sni, "Server name to send and verify instead of the host")->group(tls);
+}
+
+resolved_connection resolve_connection(const CLI::App &app, const connection_flags &f, const environment &env,
+                                       const connection_defaults &defaults) {
+  resolved_connection out;
+  client::client_options &o = out.options;
+  auto fail = [&](std::string message) {
+    out.error = std::move(message);
+    return out;
+  };
+
+  profile prof;
+  if (!f.profile.empty() || env.xdg_config_home || env.home) {
+    const std::string base = env.xdg_config_home ? *env.xdg_config_home
+                                                 : (env.home ? *env.home + "/.config" : std::string{});
+    const std::string name = f.profile.empty() ? "default" : f.profile;
+    const std::string path = base + "/mqtk/" + name + ".conf";
+    if (!f.profile.empty() || ::access(path.c_str(), F_OK) == 0) {
+      prof = load_profile(path);
+      if (!prof.error.empty())
+        return fail(prof.error);
+    }
+  }
+
+  // Where to connect.
+  const bool host_flags = given(app, "--host") || given(app, "--port");
+  const int sources = (given(app, "--url") ? 1 : 0) + (host_flags ? 1 : 0) + (given(app, "--unix") ? 1 : 0);
+  if (sources > 1)
+    return fail("give only one of -L/--url, -h/--port and --unix");
+  std::optional<std::string> url;
+  if (given(app, "--url"))
+    url = f.url;
+  else if (given(app, "--unix"))
+    url = "unix://" + f.unix_path;
+  else if (!host_flags && env.url)
+    url = env.url;
+  else if (!host_flags && !env.host && !env.port && prof.values.count("url"))
+    url = prof.values.at("url");
+  if (url) {
+    auto parsed = net::parse_url(*url);
+    if (!parsed)
+      return fail("invalid URL '" + *url + "': " + parsed.error);
+    o.endpoint = parsed.value;
+  } else {
+    if (auto host = pick(app, "--host", f.host, env.host, prof, "host"))
+      o.endpoint.host = *host;
+    const bool tls_wanted = !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() || f.insecure ||
+                            prof.values.count("cafile") != 0;
+    o.endpoint.kind = tls_wanted ? net::scheme::mqtts : net::scheme::mqtt;
+    o.endpoint.port = net::default_port(o.endpoint.kind);
+    if (auto port = pick(app, "--port", std::to_string(f.port), env.port, prof, "port")) {
+      std::uint64_t value = 0;
+      if (!parse_uint(*port, 65535, value) || value == 0)
+        return fail("port " + *port + " is out of range (1-65535)");
+      o.endpoint.port = static_cast<std::uint16_t>(value);
+    }
+  }
+
+  // Protocol version.
+  auto &s = o.session;
+  const auto version = pick(app, "--protocol-version", f.protocol_version, std::nullopt, prof, "protocol-version");
+  if (version) {
+    if (*version == "5" || *version == "mqttv5" || *version == "50")
+      s.version = protocol::protocol_version::v5;
+    else if (*version == "311" || *version == "mqttv311")
+      s.version = protocol::protocol_version::v311;
+    else if (*version == "31" || *version == "mqttv31")
+      s.version = protocol::protocol_version::v31;
+    else
+      return fail("protocol version '" + *version + "' is not one of 5, 311, 31");
+    o.version_pinned = true;
+  }
+  const bool v5 = s.version == protocol::protocol_version::v5;
+
+  // Identity and credentials.
+  if (!f.client_id.empty() && !f.client_id_prefix.empty())
+    return fail("give only one of -i/--id and -I/--id-prefix");
+  if (!f.client_id.empty())
+    s.client_id = f.client_id;
+  else if (!f.client_id_prefix.empty())
+    s.client_id = f.client_id_prefix + std::to_string(::getpid());
+  else
+    s.client_id = "mqtk-" + defaults.tool + "-" + random_suffix();
+  if (s.client_id.size() > 65535)
+    return fail("client id is longer than 65,535 bytes");
+  if (auto user = pick(app, "--username", f.username, env.username, prof, "username"))
+    s.username = *user;
+  else if (o.endpoint.username)
+    s.username = *o.endpoint.username;
+  const int password_sources = (given(app, "--password") ? 1 : 0) + (given(app, "--password-file") ? 1 : 0) +
+                               (f.password_prompt ? 1 : 0);
+  if (password_sources > 1)
+    return fail("give only one of -P/--password, --password-file and --password-prompt");
+  if (given(app, "--password-file")) {
+    std::string secret, error;
+    if (!read_secret_file(f.password_file, secret, error))
+      return fail(error);
+    s.password = secret;
+  } else if (f.password_prompt) {
+    std::string secret;
+    if (!prompt_password("Password: ", secret))
+      return fail("--password-prompt needs a terminal on stdin");
+    s.password = secret;
+  } else if (auto pass = pick(app, "--password", f.password, env.password, prof, "password")) {
+    s.password = *pass;
+  } else if (o.endpoint.password) {
+    s.password = *o.endpoint.password;
+  }
+  if (s.password && !s.username && s.version != protocol::protocol_version::v5)
+    return fail("a password needs a user name before MQTT 5");
+
+  // Session.
+  if (f.keepalive > 65535)
+    return fail("keepalive " + std::to_string(f.keepalive) + " is out of range (0-65535)");
+  s.keep_alive = static_cast<std::uint16_t>(f.keepalive);
+  s.clean_start = !f.no_clean;
+  if (f.no_clean && f.client_id.empty())
+    return fail("-c/--no-clean needs a client id (-i) so the session can be found again");
+  if (!f.session_expiry.empty()) {
+    if (!v5)
+      return fail("-x/--session-expiry needs MQTT 5");
+    std::uint64_t value = 0;
+    if (f.session_expiry == "never" || f.session_expiry == "infinite")
+      value = 0xFFFFFFFF;
+    else if (!parse_uint(f.session_expiry, 0xFFFFFFFF, value))
+      return fail("session expiry '" + f.session_expiry + "' is not a number of seconds or 'never'");
+    s.session_expiry = static_cast<std::uint32_t>(value);
+  } else if (f.no_clean && v5) {
+    s.session_expiry = 0xFFFFFFFF; // -c without -x: keep the session as 3.1.1 would
+  }
+
+  // Will.
+  const bool will_details = given(app, "--will-payload") || given(app, "--will-qos") || f.will_retain ||
+                            given(app, "--will-delay");
+  if (will_details && f.will_topic.empty())
+    return fail("--will-payload, --will-qos, --will-retain and --will-delay need --will-topic");
+  if (!f.will_topic.empty()) {
+    if (auto problem = protocol::topic_name_error(f.will_topic); !problem.empty())
+      return fail("will topic '" + f.will_topic + "' " + std::string(problem));
+    if (f.will_qos < 0 || f.will_qos > 2)
+      return fail("will QoS " + std::to_string(f.will_qos) + " is not 0, 1 or 2");
+    if (given(app, "--will-delay") && !v5)
+      return fail("--will-delay needs MQTT 5");
+    protocol::will_options w;
+    w.topic = f.will_topic;
+    w.payload.assign(f.will_payload.begin(), f.will_payload.end());
+    w.qos = static_cast<protocol::qos>(f.will_qos);
+    w.retain = f.will_retain;
+    if (given(app, "--will-delay")) {
+      protocol::properties props;
+      props.will_delay_interval = f.will_delay;
+      w.props.assign(props);
+    }
+    s.will = std::move(w);
+  }
+
+  // TLS.
+  auto &tls = o.transport.tls;
+  const bool tls_endpoint = net::uses_tls(o.endpoint.kind);
+  auto tls_value = [&](const char *flag, const std::string &value, const char *key) {
+    return pick(app, flag, value, std::nullopt, prof, key).value_or(std::string{});
+  };
+  tls.cafile = tls_value("--cafile", f.cafile, "cafile");
+  tls.capath = tls_value("--capath", f.capath, "capath");
+  tls.cert = tls_value("--cert", f.cert, "cert");
+  tls.key = tls_value("--key", f.key, "key");
+  tls.sni = f.sni;
+  tls.alpn = f.alpn;
+  tls.insecure = f.insecure;
+  if (!f.key_password_file.empty()) {
+    std::string secret, error;
+    if (!read_secret_file(f.key_password_file, secret, error))
+      return fail(error);
+    tls.key_password = secret;
+  }
+  if (!f.tls_version.empty()) {
+    if (f.tls_version == "tlsv1.2" || f.tls_version == "1.2")
+      tls.min_version = net::tls_version::v1_2;
+    else if (f.tls_version == "tlsv1.3" || f.tls_version == "1.3")
+      tls.min_version = net::tls_version::v1_3;
+    else
+      return fail("TLS version '" + f.tls_version + "' is not tlsv1.2 or tlsv1.3");
+  }
+  const bool tls_flags = f.insecure || !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() ||
+                         !f.key.empty() || !f.tls_version.empty() || !f.alpn.empty() || !f.sni.empty();
+  if (tls_flags && !tls_endpoint)
+    return fail(std::string(f.insecure ? "--insecure" : "TLS options") +
+                " need a TLS connection (mqtts:// or wss://, or -p with --cafile)");
+  if (!tls.key.empty() && tls.cert.empty())
+    return fail("--key needs --cert");
+  if (f.insecure)
+    out.warnings.push_back("--insecure: the server's certificate and host name are not verified");
+  if (!f.ws_headers.empty() && !net::uses_websocket(o.endpoint.kind))
+    return fail("--ws-header needs a WebSocket connection (ws:// or wss://)");
+  o.transport.ws_headers = f.ws_headers;
+
+  // Timeouts and reconnect policy.
+  if (f.connect_timeout <= 0)
+    return fail("--connect-timeout must be more than 0 seconds");
+  o.transport.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(f.connect_timeout * 1000));
+  o.reconnect.enabled = !f.no_reconnect;
+  const double give_up = f.reconnect_timeout >= 0 ? f.reconnect_timeout : defaults.reconnect_timeout_s.value_or(-1);
+  if (give_up >= 0)
+    o.reconnect.give_up_after = std::chrono::milliseconds(static_cast<std::int64_t>(give_up * 1000));
+  return out;
+}
+
+} // namespace mqtk::apps

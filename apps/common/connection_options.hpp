@@ -1,0 +1,76 @@
+#pragma once
+
+#include "mqtk/client/client.hpp"
+
+#include <CLI/App.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mqtk::apps {
+
+// The shared connection, authentication, session, will and TLS flags as typed (GUIDE §4).
+struct connection_flags {
+  std::string host;
+  std::uint32_t port = 0;
+  std::string url;
+  std::string unix_path;
+  std::string protocol_version; // "5", "311", "31" (also mqttv5, mqttv311, mqttv31)
+  std::string client_id;
+  std::string client_id_prefix;
+  std::uint32_t keepalive = 60;
+  std::string username;
+  std::string password;
+  std::string password_file;
+  bool password_prompt = false;
+  bool no_clean = false;
+  std::string session_expiry; // seconds or "never"
+  std::string will_topic;
+  std::string will_payload;
+  int will_qos = 0;
+  bool will_retain = false;
+  std::uint32_t will_delay = 0;
+  std::string cafile, capath, cert, key, key_password_file;
+  bool insecure = false;
+  std::string tls_version;
+  std::vector<std::string> alpn;
+  std::string sni;
+  std::vector<std::string> ws_headers;
+  double connect_timeout = 10;
+  double reconnect_timeout = -1; // < 0: the tool's default
+  bool no_reconnect = false;
+  std::string profile;
+  bool debug = false;
+};
+
+// Which defaults differ per tool.
+struct connection_defaults {
+  std::string tool;                           // "pub", used in generated client ids
+  std::optional<double> reconnect_timeout_s;  // nullopt: reconnect forever (sub)
+};
+
+// Adds the shared flags to app (and replaces CLI11's -h help flag by --help, as -h is --host).
+void add_connection_options(CLI::App &app, connection_flags &flags);
+
+// Environment variables a tool reads, injectable for tests.
+struct environment {
+  std::optional<std::string> url, host, port, username, password, xdg_config_home, home;
+  // The process environment.
+  static environment from_process();
+};
+
+// Outcome of resolving settings: client options, or one usage error line (exit 2).
+struct resolved_connection {
+  client::client_options options;
+  std::vector<std::string> warnings; // e.g. the --insecure warning
+  std::string error;                 // non-empty: usage error
+};
+
+// Turns flags, then environment, then the profile ($XDG_CONFIG_HOME/mqtk/<name>.conf) into client
+// options; app tells which flags were given on the command line.
+resolved_connection resolve_connection(const CLI::App &app, const connection_flags &flags, const environment &env,
+                                       const connection_defaults &defaults);
+
+} // namespace mqtk::apps

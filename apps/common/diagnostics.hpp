@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mqtk::apps {
+
+// Sets the program name printed before every diagnostic ("mqtk-pub").
+void set_program_name(std::string_view name);
+// The program name set by set_program_name.
+const std::string &program_name();
+// Prints "<program>: <message>" as one line on stderr.
+void print_error(std::string_view message);
+// Prints "<program>: warning: <message>" on stderr.
+void print_warning(std::string_view message);
+// Prints "<program>: <line>" on stderr for -d/--debug output.
+void print_debug(std::string_view line);
+
+} // namespace mqtk::apps

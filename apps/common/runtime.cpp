@@ -1,0 +1,246 @@
+#include "common/runtime.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+namespace mqtk::apps {
+
+struct runtime::impl {
+  boost::asio::io_context io{1};
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::function<void()> interrupt;
+  bool interrupted = false;
+  bool finished = false;
+  int status = 0;
+
+  void wait_signal() {
+    signals.async_wait([this](const boost::system::error_code &ec, int) {
+      if (ec)
+        return;
+      if (interrupted || !interrupt)
+        std::_Exit(130);
+      interrupted = true;
+      wait_signal();
+      interrupt();
+    });
+  }
+};
+
+runtime::runtime() : impl_(std::make_unique<impl>()) {
+  std::signal(SIGPIPE, SIG_IGN);
+  impl_->wait_signal();
+}
+
+runtime::~runtime() = default;
+boost::asio::io_context &runtime::io() noexcept { return impl_->io; }
+void runtime::on_interrupt(std::function<void()> handler) { impl_->interrupt = std::move(handler); }
+bool runtime::finished() const noexcept { return impl_->finished; }
+
+int runtime::run() {
+  while (!impl_->finished) {
+    if (impl_->io.run_one() == 0)
+      break;
+  }
+  return impl_->status;
+}
+
+void runtime::finish(int status) {
+  if (impl_->finished)
+    return;
+  impl_->finished = true;
+  impl_->status = status;
+  impl_->signals.cancel();
+  impl_->io.stop();
+}
+
+struct runtime::timer::impl {
+  explicit impl(boost::asio::io_context &io) : t(io) {}
+  boost::asio::steady_timer t;
+  std::uint64_t generation = 0;
+};
+
+runtime::timer::timer(runtime &rt) : impl_(std::make_unique<impl>(rt.io())) {}
+runtime::timer::~timer() = default;
+
+void runtime::timer::start(std::chrono::steady_clock::duration delay, std::function<void()> fn) {
+  const auto generation = ++impl_->generation;
+  impl_->t.expires_after(delay);
+  impl_->t.async_wait([state = impl_.get(), generation, fn = std::move(fn)](const boost::system::error_code &ec) {
+    if (!ec && state->generation == generation)
+      fn();
+  });
+}
+
+void runtime::timer::cancel() {
+  ++impl_->generation;
+  impl_->t.cancel();
+}
+
+struct line_reader::impl {
+  impl(runtime &rt, std::size_t max) : io(rt.io()), stream(rt.io()), max_line(max) {}
+  boost::asio::io_context &io;
+  boost::asio::posix::stream_descriptor stream;
+  std::size_t max_line;
+  bool use_async = false;
+  bool paused = false;
+  bool reading = false;
+  bool ended = false;
+  std::string buffer;
+  std::size_t scan_from = 0;
+  std::function<bool(std::string_view)> on_line;
+  std::function<void(const std::string &)> on_end;
+  char chunk[64 * 1024];
+
+  // Delivers complete lines; returns false when paused.
+  bool deliver() {
+    std::size_t start = 0;
+    while (true) {
+      const auto nl = buffer.find('\n', scan_from);
+      if (nl == std::string::npos)
+        break;
+      std::size_t end = nl;
+      if (end > start && buffer[end - 1] == '\r')
+        --end;
+      std::string_view line(buffer.data() + start, end - start);
+      start = nl + 1;
+      scan_from = start;
+      if (!on_line(line)) {
+        buffer.erase(0, start);
+        scan_from = 0;
+        paused = true;
+        return false;
+      }
+    }
+    buffer.erase(0, start);
+    scan_from = buffer.size();
+    if (buffer.size() > max_line) {
+      finish("a line is longer than " + std::to_string(max_line) + " bytes");
+      return false;
+    }
+    return true;
+  }
+
+  void finish(const std::string &error) {
+    if (ended)
+      return;
+    ended = true;
+    on_end(error);
+  }
+
+  void at_eof() {
+    if (!buffer.empty()) {
+      std::string last = std::move(buffer);
+      buffer.clear();
+      if (!last.empty() && last.back() == '\r')
+        last.pop_back();
+      if (!on_line(last)) {
+        // The last line was taken; report the end once resumed.
+        paused = true;
+        buffer.clear();
+        ended_after_resume = true;
+        return;
+      }
+    }
+    finish("");
+  }
+  bool ended_after_resume = false;
+
+  void pump() {
+    if (paused || ended || reading)
+      return;
+    if (!deliver())
+      return;
+    if (ended_after_resume) {
+      finish("");
+      return;
+    }
+    if (use_async) {
+      reading = true;
+      stream.async_read_some(boost::asio::buffer(chunk), [this](const boost::system::error_code &ec, std::size_t n) {
+        reading = false;
+        if (n > 0)
+          buffer.append(chunk, n);
+        if (ec == boost::asio::error::eof || (ec && n == 0)) {
+          if (!deliver())
+            return;
+          if (ec != boost::asio::error::eof) {
+            finish("cannot read stdin: " + ec.message());
+            return;
+          }
+          at_eof();
+          return;
+        }
+        pump();
+      });
+      return;
+    }
+    const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+    if (n < 0) {
+      finish(std::string("cannot read stdin: ") + std::strerror(errno));
+      return;
+    }
+    if (n == 0) {
+      at_eof();
+      return;
+    }
+    buffer.append(chunk, static_cast<std::size_t>(n));
+    boost::asio::post(io, [this] { pump(); });
+  }
+};
+
+line_reader::line_reader(runtime &rt, std::size_t max_line) : impl_(std::make_unique<impl>(rt, max_line)) {}
+
+line_reader::~line_reader() {
+  if (impl_->use_async) {
+    boost::system::error_code ignored;
+    impl_->stream.cancel(ignored);
+    impl_->stream.release();
+  }
+}
+
+void line_reader::start(std::function<bool(std::string_view)> on_line, std::function<void(const std::string &)> on_end) {
+  impl_->on_line = std::move(on_line);
+  impl_->on_end = std::move(on_end);
+  struct stat st{};
+  const bool regular = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+  if (!regular) {
+    boost::system::error_code ec;
+    impl_->stream.assign(STDIN_FILENO, ec);
+    impl_->use_async = !ec;
+  }
+  boost::asio::post(impl_->io, [this] { impl_->pump(); });
+}
+
+void line_reader::resume() {
+  if (!impl_->paused)
+    return;
+  impl_->paused = false;
+  boost::asio::post(impl_->io, [this] { impl_->pump(); });
+}
+
+bool read_all_stdin(std::string &out, std::string &error) {
+  char chunk[64 * 1024];
+  while (true) {
+    const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      error = std::string("cannot read stdin: ") + std::strerror(errno);
+      return false;
+    }
+    if (n == 0)
+      return true;
+    out.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+} // namespace mqtk::apps

@@ -1,0 +1,440 @@
+// mqtk-pub: the run loop. Feeds messages from the chosen source into the client as fast as the
+// broker's window and the socket allow, tracks every QoS 1/2 message until it is acknowledged or
+// reported, and turns the outcome into the exit status.
+#include "pub/pub.hpp"
+
+#include "common/diagnostics.hpp"
+#include "common/exit_status.hpp"
+#include "common/json_message.hpp"
+#include "common/runtime.hpp"
+#include "mqtk/client/client.hpp"
+#include "mqtk/protocol/error.hpp"
+#include "mqtk/protocol/topic.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <unordered_map>
+
+namespace mqtk::apps::pub {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+constexpr std::size_t max_buffered_output = 1 << 16; // pause QoS 0 streams above 1 MiB unwritten
+constexpr std::size_t max_line = 1 << 28;
+
+std::string reason_text(protocol::reason_code code) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
+  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
+}
+
+// True when the flags ask for a property only MQTT 5 can carry.
+bool wants_v5_properties(const pub_options &o) {
+  return o.message_expiry || o.content_type || o.response_topic || o.correlation_data || !o.user_properties.empty() ||
+         !o.payload_format.empty() || o.topic_alias;
+}
+
+class publisher final : public client::client_handler {
+public:
+  publisher(runtime &rt, pub_options options, client::client_options client_options)
+      : rt_(rt), o_(std::move(options)), client_(rt.io(), std::move(client_options), *this), rate_timer_(rt),
+        reader_(rt, max_line) {}
+
+  // Loads single-message payloads and builds the shared properties; false after a usage error.
+  bool prepare() {
+    if (o_.source == payload_source::message) {
+      payload_.assign(o_.message.begin(), o_.message.end());
+    } else if (o_.source == payload_source::file) {
+      std::ifstream in(o_.file, std::ios::binary);
+      if (!in) {
+        print_error("cannot read file " + o_.file);
+        return false;
+      }
+      payload_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } else if (o_.source == payload_source::stdin_whole) {
+      std::string all, error;
+      if (!read_all_stdin(all, error)) {
+        print_error(error);
+        return false;
+      }
+      payload_.assign(all.begin(), all.end());
+    }
+    protocol::properties props;
+    if (o_.message_expiry)
+      props.message_expiry_interval = *o_.message_expiry;
+    if (o_.content_type)
+      props.content_type = *o_.content_type;
+    if (o_.response_topic)
+      props.response_topic = *o_.response_topic;
+    if (o_.correlation_data)
+      props.correlation_data = protocol::as_bytes(*o_.correlation_data);
+    if (!o_.payload_format.empty())
+      props.payload_format_indicator = o_.payload_format == "utf8" ? 1 : 0;
+    user_pairs_.reserve(o_.user_properties.size());
+    for (const auto &pair : o_.user_properties) {
+      const auto eq = pair.find('=');
+      user_pairs_.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+    }
+    for (const auto &[k, v] : user_pairs_)
+      props.user_properties.push_back({k, v});
+    props_.assign(props);
+    return true;
+  }
+
+  void start() {
+    rt_.on_interrupt([this] {
+      interrupted_ = true;
+      stop_source();
+      client_.disconnect();
+    });
+    client_.start();
+  }
+
+  // ---- client events -------------------------------------------------------------------------
+  void on_connected(const protocol::connack &, bool fell_back) override {
+    if (fell_back && wants_v5_properties(o_)) {
+      print_error("the broker only speaks MQTT 3.1.1; the MQTT 5 properties given cannot be sent");
+      usage_failure_ = true;
+      client_.disconnect();
+      return;
+    }
+    if (!source_started_) {
+      source_started_ = true;
+      start_source();
+    }
+    pump();
+  }
+
+  void on_writable() override { pump(); }
+
+  void on_publish_done(std::uint16_t id, protocol::reason_code reason, const protocol::properties &props) override {
+    auto it = inflight_.find(id);
+    if (it == inflight_.end())
+      return;
+    const record rec = std::move(it->second);
+    inflight_.erase(it);
+    if (protocol::is_error(reason)) {
+      ++refused_;
+      std::string line = "the broker refused message " + std::to_string(rec.sequence) + " on '" + rec.topic +
+                         "': " + reason_text(reason);
+      if (props.reason_string)
+        line += ": " + std::string(*props.reason_string);
+      print_error(line);
+    } else {
+      ++acknowledged_;
+    }
+    report(rec, id, reason, true);
+    pump();
+  }
+
+  void on_lost(protocol::packet_type type, std::uint16_t id) override {
+    if (type != protocol::packet_type::publish)
+      return;
+    auto it = inflight_.find(id);
+    if (it == inflight_.end())
+      return;
+    ++lost_;
+    inflight_.erase(it);
+  }
+
+  void on_connection_lost(std::string_view message, std::chrono::milliseconds delay) override {
+    if (o_.connection.debug)
+      print_debug(std::string(message) + "; reconnecting in " + std::to_string(delay.count()) + " ms");
+  }
+
+  void on_closed(const client::close_reason &why) override {
+    lost_ += inflight_.size();
+    const std::size_t unsent = stashed_ ? 1 : 0;
+    if (why.kind != client::close_kind::normal)
+      print_error(why.message);
+    int status = exit_status_for(why, lost_ + unsent > 0);
+    if (lost_ > 0)
+      print_error(std::to_string(lost_) + " QoS " + std::to_string(o_.qos) + " message(s) were not acknowledged");
+    if (status == exit_ok && refused_ > 0)
+      status = exit_operation_refused;
+    if (status == exit_ok && (usage_failure_ || source_error_))
+      status = exit_usage;
+    if (status == exit_ok && interrupted_)
+      status = exit_interrupted;
+    rt_.finish(status);
+  }
+
+private:
+  struct record {
+    std::uint64_t sequence;
+    std::string topic;
+    clock::time_point sent_at;
+  };
+
+  // ---- sources -------------------------------------------------------------------------------
+  void start_source() {
+    if (o_.source == payload_source::stdin_lines || o_.source == payload_source::jsonl) {
+      reader_.start([this](std::string_view line) { return take_line(line); },
+                    [this](const std::string &error) {
+                      if (!error.empty()) {
+                        print_error(error);
+                        source_error_ = true;
+                      }
+                      source_done_ = true;
+                      pump();
+                    });
+      return;
+    }
+    remaining_ = o_.repeat;
+  }
+
+  void stop_source() {
+    source_done_ = true;
+    remaining_ = 0;
+    stashed_.reset();
+  }
+
+  // A line from stdin: stash it as the next message; pause reading until it is sent.
+  bool take_line(std::string_view line) {
+    if (source_done_)
+      return false;
+    ++line_number_;
+    json_message m;
+    if (o_.source == payload_source::jsonl) {
+      if (line.empty())
+        return true;
+      std::string error;
+      if (!parse_message_json(line, m, error)) {
+        print_error("line " + std::to_string(line_number_) + ": " + error);
+        source_error_ = true;
+        source_done_ = true;
+        pump();
+        return false;
+      }
+      if (m.topic.empty() && !o_.topic.empty())
+        m.topic = o_.topic;
+      if (auto problem = protocol::topic_name_error(m.topic); !problem.empty()) {
+        print_error("line " + std::to_string(line_number_) + ": topic '" + m.topic + "' " + std::string(problem));
+        source_error_ = true;
+        source_done_ = true;
+        pump();
+        return false;
+      }
+      if (!m.props.get().empty() && client_.session().version() != protocol::protocol_version::v5) {
+        print_error("line " + std::to_string(line_number_) + ": properties need MQTT 5");
+        source_error_ = true;
+        source_done_ = true;
+        pump();
+        return false;
+      }
+      if (!m.qos_given)
+        m.qos = static_cast<protocol::qos>(o_.qos);
+      if (!m.retain_given)
+        m.retain = o_.retain;
+    } else {
+      m.topic = o_.topic;
+      m.payload.assign(line.begin(), line.end());
+      m.qos = static_cast<protocol::qos>(o_.qos);
+      m.retain = o_.retain;
+    }
+    stashed_ = std::move(m);
+    pump();
+    return !stashed_; // keep reading only if it went out at once
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+  // Sends as much as the window, the socket and the rate allow; ends the run when all is done.
+  void pump() {
+    if (pumping_ || rt_.finished())
+      return;
+    pumping_ = true;
+    while (client_.connected() && !waiting_rate_) {
+      if (client_.pending_output() > max_buffered_output)
+        break;
+      const bool line_source = o_.source == payload_source::stdin_lines || o_.source == payload_source::jsonl;
+      if (line_source ? !stashed_ : remaining_ == 0)
+        break;
+      if (!rate_allows())
+        break;
+      const bool sent = line_source ? send(*stashed_) : send_single();
+      if (!sent)
+        break;
+      if (line_source) {
+        stashed_.reset();
+        reader_.resume();
+      } else {
+        --remaining_;
+        if (remaining_ > 0 && o_.repeat_delay > 0) {
+          wait_for(std::chrono::duration<double>(o_.repeat_delay));
+          break;
+        }
+      }
+    }
+    pumping_ = false;
+    maybe_finish();
+  }
+
+  bool send_single() {
+    json_message m;
+    m.topic = o_.topic;
+    m.qos = static_cast<protocol::qos>(o_.qos);
+    m.retain = o_.retain;
+    single_.topic = o_.topic;
+    single_.payload = {payload_.data(), payload_.size()};
+    single_.qos = m.qos;
+    single_.retain = o_.retain;
+    single_.props = props_.get();
+    return publish(single_);
+  }
+
+  bool send(const json_message &m) {
+    protocol::publish p = m.view();
+    if (o_.source == payload_source::stdin_lines)
+      p.props = props_.get();
+    return publish(p);
+  }
+
+  bool publish(const protocol::publish &p) {
+    const auto result = client_.publish(p);
+    if (result.error == protocol::errc::would_block || result.error == protocol::errc::not_connected)
+      return false;
+    ++sequence_;
+    if (result.error) {
+      std::string why = result.error == protocol::errc::packet_too_large
+                            ? "is larger than the broker's maximum packet size"
+                            : "cannot be sent: the broker's limits (maximum QoS, retain) do not allow it";
+      print_error("message " + std::to_string(sequence_) + " on '" + std::string(p.topic) + "' " + why);
+      usage_failure_ = true;
+      stop_source();
+      return false;
+    }
+    ++sent_;
+    record rec{sequence_, std::string(p.topic), clock::now()};
+    if (p.qos == protocol::qos::at_most_once)
+      report(rec, 0, protocol::reason_code::success, false);
+    else
+      inflight_.emplace(result.packet_id, std::move(rec));
+    return true;
+  }
+
+  bool rate_allows() {
+    if (o_.rate <= 0)
+      return true;
+    const auto interval = std::chrono::duration<double>(1.0 / o_.rate);
+    const auto now = clock::now();
+    if (next_send_ > now) {
+      wait_for(next_send_ - now);
+      return false;
+    }
+    next_send_ = std::max(next_send_ + std::chrono::duration_cast<clock::duration>(interval), now - std::chrono::seconds(1));
+    return true;
+  }
+
+  void wait_for(std::chrono::duration<double> delay) {
+    waiting_rate_ = true;
+    rate_timer_.start(std::chrono::duration_cast<clock::duration>(delay), [this] {
+      waiting_rate_ = false;
+      pump();
+    });
+  }
+
+  void maybe_finish() {
+    if (finishing_ || !client_.connected())
+      return;
+    const bool line_source = o_.source == payload_source::stdin_lines || o_.source == payload_source::jsonl;
+    const bool source_empty = line_source ? (source_done_ && !stashed_) : remaining_ == 0 || source_done_;
+    if (!source_empty || !inflight_.empty())
+      return;
+    finishing_ = true;
+    protocol::disconnect d;
+    if (client_.session().version() == protocol::protocol_version::v5 && client_.session().options().session_expiry != 0 &&
+        !o_.connection.no_clean)
+      d.props.session_expiry_interval = 0; // our resume-only session: let the broker drop it
+    client_.disconnect(d);
+  }
+
+  void report(const record &rec, std::uint16_t id, protocol::reason_code reason, bool acknowledged) {
+    if (!o_.json)
+      return;
+    line_.clear();
+    line_ += "{\"sequence\":" + std::to_string(rec.sequence) + ",\"topic\":";
+    append_json_string(line_, rec.topic);
+    line_ += ",\"qos\":" + std::to_string(acknowledged ? (id ? o_.qos : 0) : 0);
+    if (acknowledged) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "%u", static_cast<unsigned>(reason));
+      const double ms = std::chrono::duration<double, std::milli>(clock::now() - rec.sent_at).count();
+      char ack[32];
+      std::snprintf(ack, sizeof ack, "%.3f", ms);
+      line_ += ",\"packet_id\":" + std::to_string(id) + ",\"reason_code\":" + hex + ",\"reason\":";
+      append_json_string(line_, protocol::reason_code_name(reason));
+      line_ += std::string(",\"acknowledged\":") + (protocol::is_error(reason) ? "false" : "true") + ",\"ack_ms\":" + ack;
+    } else {
+      line_ += ",\"packet_id\":null,\"acknowledged\":false";
+    }
+    line_ += "}\n";
+    if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size())
+      json_ = false;
+  }
+
+  runtime &rt_;
+  pub_options o_;
+  client::client client_;
+  runtime::timer rate_timer_;
+  line_reader reader_;
+  std::vector<std::uint8_t> payload_;
+  std::vector<std::pair<std::string, std::string>> user_pairs_;
+  protocol::owned_properties props_;
+  protocol::publish single_;
+  std::optional<json_message> stashed_;
+  std::unordered_map<std::uint16_t, record> inflight_;
+  std::uint64_t remaining_ = 0, sequence_ = 0, sent_ = 0, acknowledged_ = 0, refused_ = 0, lost_ = 0,
+                line_number_ = 0;
+  clock::time_point next_send_{};
+  std::string line_;
+  bool json_ = true;
+  bool source_started_ = false, source_done_ = false, source_error_ = false, usage_failure_ = false;
+  bool pumping_ = false, waiting_rate_ = false, finishing_ = false, interrupted_ = false;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  set_program_name("mqtk-pub");
+  CLI::App app{"mqtk-pub: publish MQTT messages", "mqtk-pub"};
+  pub_options options;
+  if (int status = parse_options(argc, argv, options, app); status >= 0)
+    return status;
+  auto resolved = resolve_connection(app, options.connection, environment::from_process(), {"pub", 60.0});
+  if (!resolved.error.empty()) {
+    print_error(resolved.error);
+    return exit_usage;
+  }
+  for (const auto &warning : resolved.warnings)
+    print_warning(warning);
+  auto &client_options = resolved.options;
+  if (wants_v5_properties(options) && client_options.version_pinned &&
+      client_options.session.version != protocol::protocol_version::v5) {
+    print_error("MQTT 5 properties (--content-type, --user-property, ...) need -V 5");
+    return exit_usage;
+  }
+  auto &session = client_options.session;
+  session.outbound_topic_aliases = options.topic_alias;
+  if (options.max_inflight != 0)
+    session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(options.max_inflight, 65535));
+  if (options.qos > 0 && session.version == protocol::protocol_version::v5 && session.session_expiry == 0)
+    session.session_expiry = 60; // lets a reconnect resume and resend unacknowledged messages
+  if (options.connection.debug)
+    client_options.debug = [](std::string_view line) { print_debug(line); };
+
+  runtime rt;
+  publisher pub(rt, std::move(options), std::move(client_options));
+  if (!pub.prepare())
+    return exit_usage;
+  pub.start();
+  const int status = rt.run();
+  std::fflush(stdout);
+  return status;
+}
+
+} // namespace mqtk::apps::pub

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "common/connection_options.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mqtk::apps::pub {
+
+// Where the payloads come from (exactly one).
+enum class payload_source { none, message, file, stdin_whole, stdin_lines, null_message, jsonl };
+
+// Everything mqtk-pub's flags say.
+struct pub_options {
+  connection_flags connection;
+  std::string topic;
+  payload_source source = payload_source::none;
+  std::string message;
+  std::string file;
+  int qos = 0;
+  bool retain = false;
+  std::uint64_t repeat = 1;
+  double repeat_delay = 0;
+  double rate = 0;
+  std::uint32_t max_inflight = 0; // 0: as the broker allows
+  std::optional<std::uint32_t> message_expiry;
+  std::optional<std::string> content_type;
+  std::optional<std::string> response_topic;
+  std::optional<std::string> correlation_data;
+  std::vector<std::string> user_properties; // KEY=VALUE
+  std::string payload_format;               // utf8 | bytes
+  bool topic_alias = false;
+  bool json = false;
+};
+
+// Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after
+// --help/--version. Returns -1 when the caller should go on.
+int parse_options(int argc, char **argv, pub_options &options, CLI::App &app);
+
+// Runs mqtk-pub and returns its exit status.
+int main(int argc, char **argv);
+
+} // namespace mqtk::apps::pub

@@ -1,0 +1,101 @@
+// mqtk-pub: flags, validation and the usage errors that stop before anything is sent.
+#include "pub/pub.hpp"
+
+#include "common/diagnostics.hpp"
+#include "common/exit_status.hpp"
+#include "mqtk/protocol/topic.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace mqtk::apps::pub {
+
+namespace {
+
+int usage(const std::string &message) {
+  print_error(message);
+  return exit_usage;
+}
+
+} // namespace
+
+int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
+  add_connection_options(app, o.connection);
+  bool version = false;
+  app.add_flag("--version", version, "Print the version and exit");
+  const char *msg = "Message";
+  app.add_option("-t,--topic", o.topic, "Topic to publish to (--jsonl lines may name their own)")->group(msg);
+  app.add_option("-m,--message", o.message, "Publish MSG as the payload")->group(msg);
+  app.add_option("-f,--file", o.file, "Publish the contents of FILE (binary safe)")->group(msg);
+  bool stdin_whole = false, stdin_lines = false, null_message = false, jsonl = false;
+  app.add_flag("-s,--stdin-file", stdin_whole, "Publish all of stdin as one message")->group(msg);
+  app.add_flag("-l,--stdin-line", stdin_lines, "Publish each line of stdin as a message")->group(msg);
+  app.add_flag("-n,--null-message", null_message, "Publish an empty message")->group(msg);
+  app.add_flag("--jsonl", jsonl, "Publish one message per JSON line of stdin (mqtk-sub --json format)")->group(msg);
+  app.add_option("-q,--qos", o.qos, "Quality of service: 0, 1 or 2 (default 0)")->group(msg);
+  app.add_flag("-r,--retain", o.retain, "Retain the message")->group(msg);
+  app.add_option("--repeat", o.repeat, "Publish the message N times (default 1)")->group(msg);
+  app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeated messages")->group(msg);
+  app.add_option("--rate", o.rate, "At most N messages per second (streams and --repeat)")->group(msg);
+  app.add_option("--max-inflight", o.max_inflight, "At most N unacknowledged QoS 1/2 messages (default: the broker's Receive Maximum)")
+      ->group(msg);
+  const char *v5 = "MQTT 5 properties";
+  app.add_option("--message-expiry", o.message_expiry, "Message expiry interval in seconds")->group(v5);
+  app.add_option("--content-type", o.content_type, "Content type (MIME) of the payload")->group(v5);
+  app.add_option("--response-topic", o.response_topic, "Response topic for request/response")->group(v5);
+  app.add_option("--correlation-data", o.correlation_data, "Correlation data (text)")->group(v5);
+  app.add_option("--user-property", o.user_properties, "User property KEY=VALUE (repeatable, order kept)")
+      ->group(v5);
+  app.add_option("--payload-format", o.payload_format, "Payload format indicator: utf8 or bytes")->group(v5);
+  app.add_flag("--topic-alias", o.topic_alias, "Use topic aliases for repeated topics in streams")->group(v5);
+  app.add_flag("--json", o.json, "Print one JSON result line per message on stdout");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &) {
+    std::fputs(app.help().c_str(), stdout);
+    return exit_ok;
+  } catch (const CLI::ParseError &e) {
+    return usage(e.what());
+  }
+  if (version) {
+    std::printf("mqtk-pub %s\n", MQTK_VERSION);
+    return exit_ok;
+  }
+
+  const int sources = (app.count("--message") ? 1 : 0) + (app.count("--file") ? 1 : 0) + (stdin_whole ? 1 : 0) +
+                      (stdin_lines ? 1 : 0) + (null_message ? 1 : 0) + (jsonl ? 1 : 0);
+  if (sources == 0)
+    return usage("give a payload: -m MSG, -f FILE, -s, -l, -n or --jsonl");
+  if (sources > 1)
+    return usage("give only one of -m, -f, -s, -l, -n and --jsonl");
+  o.source = app.count("--message") ? payload_source::message
+             : app.count("--file")  ? payload_source::file
+             : stdin_whole          ? payload_source::stdin_whole
+             : stdin_lines          ? payload_source::stdin_lines
+             : null_message         ? payload_source::null_message
+                                    : payload_source::jsonl;
+  if (o.topic.empty() && !app.count("--topic") && o.source != payload_source::jsonl)
+    return usage("give a topic with -t");
+  if (app.count("--topic")) {
+    if (auto problem = protocol::topic_name_error(o.topic); !problem.empty())
+      return usage("topic '" + o.topic + "' " + std::string(problem));
+  }
+  if (o.qos < 0 || o.qos > 2)
+    return usage("QoS " + std::to_string(o.qos) + " is not 0, 1 or 2");
+  if (o.repeat == 0)
+    return usage("--repeat must be at least 1");
+  if (o.repeat_delay < 0 || o.rate < 0)
+    return usage("--repeat-delay and --rate must not be negative");
+  if (!o.payload_format.empty() && o.payload_format != "utf8" && o.payload_format != "bytes")
+    return usage("--payload-format must be utf8 or bytes");
+  for (const auto &pair : o.user_properties)
+    if (pair.find('=') == std::string::npos)
+      return usage("--user-property '" + pair + "' is not KEY=VALUE");
+  if (o.response_topic) {
+    if (auto problem = protocol::topic_name_error(*o.response_topic); !problem.empty())
+      return usage("response topic '" + *o.response_topic + "' " + std::string(problem));
+  }
+  return -1;
+}
+
+} // namespace mqtk::apps::pub

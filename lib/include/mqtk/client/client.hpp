@@ -1,0 +1,91 @@
+#pragma once
+
+#include "mqtk/client/close_reason.hpp"
+#include "mqtk/net/options.hpp"
+#include "mqtk/net/url.hpp"
+#include "mqtk/protocol/session.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
+namespace mqtk::client {
+
+// When and how long to reconnect a connection that was up and got lost.
+struct reconnect_policy {
+  bool enabled = true;                                    // --no-reconnect sets false
+  std::optional<std::chrono::milliseconds> give_up_after; // --reconnect-timeout; nullopt: never
+  std::chrono::milliseconds initial_delay{250};
+  std::chrono::milliseconds max_delay{10'000};
+};
+
+// Everything a client needs: where, how, the session's CONNECT options and the reconnect policy.
+struct client_options {
+  net::endpoint endpoint;
+  net::transport_options transport;
+  protocol::session_options session;
+  bool version_pinned = false; // -V given: no fallback from 5.0 to 3.1.1
+  reconnect_policy reconnect;
+  std::chrono::milliseconds linger{2'000}; // after DISCONNECT, how long to wait for the broker to close
+  std::function<void(std::string_view)> debug; // receives one line per packet each way; empty: off
+};
+
+// Receives what a client reports: the session's events (session_handler) plus connection events.
+// All calls run on the io_context's thread.
+class client_handler : public protocol::session_handler {
+public:
+  // The connection is up (CONNACK success). fell_back is true when 5.0 was refused and 3.1.1 used.
+  virtual void on_connected(const protocol::connack &, bool /*fell_back*/) {}
+  // An established connection was lost; a reconnect follows after delay unless on_closed comes.
+  virtual void on_connection_lost(std::string_view /*message*/, std::chrono::milliseconds /*delay*/) {}
+  // Output was flushed and the in-flight window has room again: a good moment to publish more.
+  virtual void on_writable() {}
+  // The client stopped for good (after disconnect(), or a final failure). Called exactly once.
+  virtual void on_closed(const close_reason &) = 0;
+};
+
+// One MQTT connection: a session, a transport and its timers on an io_context; reconnects with
+// backoff per its policy. Many clients can share one io_context (mqtk-bench). Not thread-safe.
+class client {
+public:
+  // A client reporting to handler (which must outlive it). Call start() to connect.
+  client(boost::asio::io_context &io, client_options options, client_handler &handler);
+  // Closes the connection at once (no DISCONNECT) and stops its timers.
+  ~client();
+  client(const client &) = delete;
+  client &operator=(const client &) = delete;
+
+  // Begins connecting. A first connection that fails ends the client (no retry): on_closed.
+  void start();
+  // Queues a PUBLISH; see protocol::session::publish. Flushes output.
+  protocol::send_result publish(const protocol::publish &message);
+  // Queues a SUBSCRIBE; see protocol::session::subscribe.
+  protocol::send_result subscribe(const protocol::subscribe &request);
+  // Queues an UNSUBSCRIBE; see protocol::session::unsubscribe.
+  protocol::send_result unsubscribe(const protocol::unsubscribe &request);
+  // Sends DISCONNECT, waits for the broker to close (or linger), then on_closed(normal).
+  void disconnect(const protocol::disconnect &request = {});
+  // Closes the socket without DISCONNECT (the broker publishes the will), then on_closed(normal).
+  void abort();
+  // Stops sending anything, PINGREQ included, while keeping the socket open (will-test keepalive).
+  void go_silent();
+
+  // The session (limits, state, in-flight count).
+  const protocol::session &session() const noexcept;
+  // True between CONNACK success and the connection's end.
+  bool connected() const noexcept;
+  // Bytes queued but not yet written to the transport.
+  std::size_t pending_output() const noexcept;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace mqtk::client

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mqtk::net {
+
+// Lowest TLS protocol version accepted.
+enum class tls_version {
+  v1_2, // TLS 1.2 or 1.3 (the default)
+  v1_3, // TLS 1.3 only
+};
+
+// TLS settings (the --cafile ... --sni flags). Loaded once per connector, shared by its connections.
+struct tls_options {
+  std::string cafile;       // PEM file of trusted CAs; with capath empty too, the OS trust store is used
+  std::string capath;       // directory of hashed PEM CA certificates (c_rehash layout)
+  std::string cert;         // PEM client certificate (chain); enables client authentication
+  std::string key;          // PEM private key of cert; empty: taken from the cert file
+  std::string key_password; // passphrase of an encrypted key (never prompted for)
+  tls_version min_version = tls_version::v1_2; // lowest version offered
+  std::vector<std::string> alpn; // ALPN protocol names offered, in preference order
+  std::string sni;          // server name sent (SNI) and verified instead of the URL's host
+  bool insecure = false;    // skip chain and host-name verification (the app prints a warning)
+};
+
+// Everything a connector needs besides the endpoint.
+struct transport_options {
+  std::chrono::milliseconds connect_timeout{10'000}; // covers DNS, connect, TLS and WebSocket
+                                                     // handshakes; zero or negative: no limit
+  tls_options tls;                                   // used by mqtts:// and wss://
+  std::vector<std::string> ws_headers;               // extra upgrade request headers, "Name: value"
+  std::string ws_subprotocol = "mqtt";               // Sec-WebSocket-Protocol; empty: not sent
+};
+
+} // namespace mqtk::net

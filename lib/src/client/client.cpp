@@ -1,0 +1,414 @@
+// client: one session + one transport + timers on an io_context, with the reconnect policy.
+#include "mqtk/client/client.hpp"
+
+#include "mqtk/client/backoff.hpp"
+#include "mqtk/net/transport.hpp"
+#include "mqtk/protocol/error.hpp"
+#include "mqtk/protocol/packet_trace.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <random>
+
+namespace mqtk::client {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using protocol::session_state;
+
+std::string reason_text(protocol::reason_code code) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
+  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
+}
+
+} // namespace
+
+struct client::impl final : net::transport_handler, protocol::session_handler {
+  // What to do once the current connection is down.
+  struct pending_end {
+    close_reason why;
+    bool may_reconnect;
+  };
+  enum class phase { idle, connecting, connected, disconnecting, waiting, closed };
+
+  boost::asio::io_context &io_;
+  client_options options_;
+  client_handler &handler_;
+  protocol::session session_;
+  std::unique_ptr<net::connector> connector_;
+  std::unique_ptr<net::transport> transport_;
+  boost::asio::steady_timer timer_;           // CONNACK deadline, then keepalive
+  boost::asio::steady_timer reconnect_timer_; // backoff wait
+  std::vector<std::uint8_t> write_buffer_;
+  std::span<std::uint8_t> read_span_;
+  phase phase_ = phase::idle;
+  bool writing_ = false;
+  bool transport_up_ = false;
+  bool ever_connected_ = false;
+  bool fell_back_ = false;
+  bool silent_ = false;
+  std::optional<pending_end> pending_end_;
+  std::optional<clock::time_point> lost_since_;
+  backoff backoff_;
+  protocol::decoder trace_out_{{protocol::role::server}};
+  protocol::decoder trace_in_{{protocol::role::client}};
+  protocol::packet trace_packet_;
+  std::string trace_line_;
+
+  impl(boost::asio::io_context &io, client_options options, client_handler &handler)
+      : io_(io), options_(std::move(options)), handler_(handler), session_(options_.session, *this), timer_(io),
+        reconnect_timer_(io),
+        backoff_(options_.reconnect.initial_delay, options_.reconnect.max_delay, std::random_device{}()) {}
+
+  // ---- tracing -------------------------------------------------------------------------------
+  void trace(protocol::decoder &decoder, std::span<const std::uint8_t> bytes, const char *arrow) {
+    if (!options_.debug)
+      return;
+    decoder.feed(bytes);
+    while (true) {
+      const auto status = decoder.next(trace_packet_);
+      if (status == protocol::decode_status::need_more)
+        return;
+      trace_line_ = arrow;
+      if (status == protocol::decode_status::error) {
+        trace_line_ += "undecodable bytes: ";
+        trace_line_ += decoder.error_detail();
+        options_.debug(trace_line_);
+        decoder.reset();
+        return;
+      }
+      protocol::describe_packet(trace_packet_, trace_line_);
+      options_.debug(trace_line_);
+    }
+  }
+
+  void debug(const std::string &line) {
+    if (options_.debug)
+      options_.debug(line);
+  }
+
+  // ---- connecting ----------------------------------------------------------------------------
+  void start() {
+    auto made = net::make_connector(io_, options_.endpoint, options_.transport);
+    if (!made.value) {
+      boost::asio::post(io_, [this, message = made.error.message] { finish({close_kind::setup, message}); });
+      return;
+    }
+    connector_ = std::move(made.value);
+    attempt();
+  }
+
+  void attempt() {
+    phase_ = phase::connecting;
+    transport_up_ = false;
+    writing_ = false;
+    pending_end_.reset();
+    trace_out_.reset();
+    trace_in_.reset();
+    trace_in_.set_version(session_.version());
+    transport_ = connector_->create(*this);
+    debug("connecting to " + net::to_url(options_.endpoint));
+    transport_->async_connect();
+  }
+
+  void on_connected() override {
+    transport_up_ = true;
+    debug("connected to " + transport_->info().remote);
+    session_.start(clock::now());
+    arm_timer(clock::now() + options_.transport.connect_timeout);
+    flush();
+    read();
+  }
+
+  void read() {
+    read_span_ = session_.prepare_input(16 * 1024);
+    transport_->async_read(read_span_);
+  }
+
+  void on_read(std::size_t n) override {
+    trace(trace_in_, read_span_.first(n), "<- ");
+    const bool was_connected = session_.state() == session_state::connected;
+    session_.commit_input(n, clock::now());
+    if (!transport_)
+      return; // a handler callback ended the client
+    after_activity(was_connected);
+    if (transport_ && transport_up_ && phase_ != phase::closed)
+      read();
+  }
+
+  void after_activity(bool was_connected) {
+    const auto state = session_.state();
+    if (state == session_state::connected && !was_connected)
+      arm_timer(session_.next_deadline().value_or(clock::now() + std::chrono::hours(24)));
+    flush();
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+  void flush() {
+    if (silent_ || writing_ || !transport_up_ || session_.output_size() == 0)
+      return;
+    session_.take_output(write_buffer_);
+    trace(trace_out_, write_buffer_, "-> ");
+    writing_ = true;
+    transport_->async_write(net::bytes_view(write_buffer_));
+  }
+
+  void on_written(std::size_t) override {
+    writing_ = false;
+    write_buffer_.clear();
+    flush();
+    if (writing_)
+      return;
+    if (pending_end_) {
+      end_now();
+      return;
+    }
+    if (phase_ == phase::disconnecting) {
+      transport_->async_shutdown(options_.linger);
+      return;
+    }
+    if (phase_ == phase::connected)
+      handler_.on_writable();
+  }
+
+  void on_closed() override { finish({close_kind::normal, {}}); }
+
+  // ---- timers --------------------------------------------------------------------------------
+  void arm_timer(clock::time_point when) {
+    timer_.expires_at(when);
+    timer_.async_wait([this](const boost::system::error_code &ec) {
+      if (!ec)
+        on_timer();
+    });
+  }
+
+  void on_timer() {
+    const auto now = clock::now();
+    if (phase_ == phase::connecting && transport_up_ && session_.state() == session_state::connecting) {
+      end_connection({close_kind::connect, "no CONNACK within the connect timeout"}, true);
+      return;
+    }
+    if (phase_ != phase::connected || silent_)
+      return;
+    if (auto deadline = session_.next_deadline(); deadline && *deadline <= now)
+      session_.tick(now);
+    flush();
+    if (auto deadline = session_.next_deadline(); deadline && phase_ == phase::connected)
+      arm_timer(*deadline);
+  }
+
+  // ---- ending --------------------------------------------------------------------------------
+  void on_error(const net::failure &f) override {
+    transport_up_ = false;
+    writing_ = false;
+    if (phase_ == phase::disconnecting) {
+      finish({close_kind::normal, {}});
+      return;
+    }
+    if (phase_ == phase::connecting && !ever_connected_) {
+      if (f.kind == net::failure_kind::io && session_.state() == session_state::connecting &&
+          try_fallback("the broker closed the connection before CONNACK"))
+        return;
+      close_kind kind = f.kind == net::failure_kind::tls     ? close_kind::tls
+                        : f.kind == net::failure_kind::setup ? close_kind::setup
+                                                             : close_kind::connect;
+      std::string message = f.message;
+      if (f.kind == net::failure_kind::io)
+        message = "the broker closed the connection before CONNACK (" + f.message + ")";
+      drop_transport();
+      finish({kind, message});
+      return;
+    }
+    end_connection({close_kind::lost, "connection lost: " + f.message}, true);
+  }
+
+  bool try_fallback(const std::string &why) {
+    if (options_.version_pinned || fell_back_ || session_.version() != protocol::protocol_version::v5)
+      return false;
+    fell_back_ = true;
+    debug(why + "; retrying with MQTT 3.1.1");
+    drop_transport();
+    session_.connection_closed(clock::now());
+    session_.set_version(protocol::protocol_version::v311);
+    boost::asio::post(io_, [this] {
+      if (phase_ != phase::closed)
+        attempt();
+    });
+    return true;
+  }
+
+  // Ends the current connection once pending output (a DISCONNECT) is written.
+  void end_connection(close_reason why, bool may_reconnect) {
+    if (pending_end_)
+      return;
+    pending_end_ = pending_end{std::move(why), may_reconnect};
+    flush();
+    if (!writing_)
+      end_now();
+  }
+
+  void drop_transport() {
+    if (transport_) {
+      transport_->close();
+      transport_.reset();
+    }
+    transport_up_ = false;
+    writing_ = false;
+  }
+
+  void end_now() {
+    pending_end end = std::move(*pending_end_);
+    pending_end_.reset();
+    drop_transport();
+    timer_.cancel();
+    const auto now = clock::now();
+    session_.connection_closed(now);
+    const auto &policy = options_.reconnect;
+    if (!end.may_reconnect || !policy.enabled || !ever_connected_) {
+      finish(std::move(end.why));
+      return;
+    }
+    if (!lost_since_)
+      lost_since_ = now;
+    const auto delay = backoff_.next();
+    if (policy.give_up_after && now + delay - *lost_since_ > *policy.give_up_after) {
+      end.why.message += "; gave up reconnecting";
+      finish(std::move(end.why));
+      return;
+    }
+    phase_ = phase::waiting;
+    handler_.on_connection_lost(end.why.message, delay);
+    reconnect_timer_.expires_after(delay);
+    reconnect_timer_.async_wait([this](const boost::system::error_code &ec) {
+      if (!ec && phase_ == phase::waiting)
+        attempt();
+    });
+  }
+
+  void finish(close_reason why) {
+    if (phase_ == phase::closed)
+      return;
+    phase_ = phase::closed;
+    drop_transport();
+    timer_.cancel();
+    reconnect_timer_.cancel();
+    if (session_.state() != session_state::disconnected)
+      session_.connection_closed(clock::now());
+    handler_.on_closed(why);
+  }
+
+  // ---- session events ------------------------------------------------------------------------
+  void on_connack(const protocol::connack &p) override {
+    if (!protocol::is_error(p.reason)) {
+      phase_ = phase::connected;
+      ever_connected_ = true;
+      lost_since_.reset();
+      backoff_.reset();
+      handler_.on_connack(p);
+      handler_.on_connected(p, fell_back_);
+      return;
+    }
+    if (p.reason == protocol::reason_code::unsupported_protocol_version && !ever_connected_ &&
+        try_fallback("the broker refused MQTT 5.0 (" + reason_text(p.reason) + ")"))
+      return;
+    handler_.on_connack(p);
+    std::string message = "the broker refused the connection: " + reason_text(p.reason);
+    if (p.props.reason_string)
+      message += ": " + std::string(*p.props.reason_string);
+    end_connection({close_kind::refused, message, p.reason}, false);
+  }
+
+  void on_message(const protocol::publish &p) override { handler_.on_message(p); }
+  void on_publish_done(std::uint16_t id, protocol::reason_code reason, const protocol::properties &props) override {
+    handler_.on_publish_done(id, reason, props);
+  }
+  void on_suback(const protocol::suback &p) override { handler_.on_suback(p); }
+  void on_unsuback(const protocol::unsuback &p) override { handler_.on_unsuback(p); }
+  void on_auth(const protocol::auth &p) override { handler_.on_auth(p); }
+  void on_lost(protocol::packet_type type, std::uint16_t id) override { handler_.on_lost(type, id); }
+
+  void on_disconnect(const protocol::disconnect &p) override {
+    handler_.on_disconnect(p);
+    std::string message = "the broker sent DISCONNECT: " + reason_text(p.reason);
+    if (p.props.reason_string)
+      message += ": " + std::string(*p.props.reason_string);
+    const bool taken_over = p.reason == protocol::reason_code::session_taken_over;
+    end_connection({taken_over ? close_kind::broker_disconnect : close_kind::lost, message, p.reason}, !taken_over);
+  }
+
+  void on_error(std::error_code ec, std::string_view detail) override {
+    if (ec == protocol::errc::timeout) {
+      end_connection({close_kind::lost, "connection lost: " + std::string(detail)}, true);
+      return;
+    }
+    end_connection({close_kind::protocol, "protocol error by the broker: " + std::string(detail)}, false);
+  }
+
+  // ---- caller commands -----------------------------------------------------------------------
+  void disconnect(const protocol::disconnect &request) {
+    if (phase_ == phase::closed)
+      return;
+    if (phase_ != phase::connected) {
+      finish({close_kind::normal, {}});
+      return;
+    }
+    session_.disconnect(request, clock::now());
+    phase_ = phase::disconnecting;
+    timer_.cancel();
+    silent_ = false;
+    flush();
+    if (!writing_)
+      transport_->async_shutdown(options_.linger);
+  }
+
+  void abort() { finish({close_kind::normal, {}}); }
+
+  void go_silent() {
+    silent_ = true;
+    timer_.cancel();
+  }
+};
+
+client::client(boost::asio::io_context &io, client_options options, client_handler &handler)
+    : impl_(std::make_unique<impl>(io, std::move(options), handler)) {}
+
+client::~client() {
+  impl_->phase_ = impl::phase::closed;
+  impl_->drop_transport();
+}
+
+void client::start() { impl_->start(); }
+
+protocol::send_result client::publish(const protocol::publish &message) {
+  auto result = impl_->session_.publish(message, std::chrono::steady_clock::now());
+  if (!result.error)
+    impl_->flush();
+  return result;
+}
+
+protocol::send_result client::subscribe(const protocol::subscribe &request) {
+  auto result = impl_->session_.subscribe(request, std::chrono::steady_clock::now());
+  if (!result.error)
+    impl_->flush();
+  return result;
+}
+
+protocol::send_result client::unsubscribe(const protocol::unsubscribe &request) {
+  auto result = impl_->session_.unsubscribe(request, std::chrono::steady_clock::now());
+  if (!result.error)
+    impl_->flush();
+  return result;
+}
+
+void client::disconnect(const protocol::disconnect &request) { impl_->disconnect(request); }
+void client::abort() { impl_->abort(); }
+void client::go_silent() { impl_->go_silent(); }
+const protocol::session &client::session() const noexcept { return impl_->session_; }
+bool client::connected() const noexcept { return impl_->phase_ == impl::phase::connected; }
+std::size_t client::pending_output() const noexcept { return impl_->session_.output_size() + impl_->write_buffer_.size(); }
+
+} // namespace mqtk::client

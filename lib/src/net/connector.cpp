@@ -1,0 +1,121 @@
+// make_connector: validates options, loads TLS material once, and creates transports by scheme.
+#include "cores.hpp"
+#include "tls_context.hpp"
+#include "transport_core.hpp"
+
+namespace mqtk::net {
+namespace {
+
+using detail::connect_settings;
+
+class connector_impl final : public connector {
+public:
+  connector_impl(boost::asio::io_context &io, std::shared_ptr<const connect_settings> settings)
+      : io_(io), settings_(std::move(settings)) {}
+
+  std::unique_ptr<transport> create(transport_handler &handler) override {
+    std::shared_ptr<detail::transport_core> core;
+    switch (settings_->target.kind) {
+    case scheme::mqtt:
+      core = detail::make_tcp_core(io_, handler, settings_);
+      break;
+    case scheme::mqtts:
+      core = detail::make_tls_core(io_, handler, settings_);
+      break;
+    case scheme::ws:
+    case scheme::wss:
+      core = detail::make_ws_core(io_, handler, settings_);
+      break;
+    case scheme::unix_socket:
+      core = detail::make_unix_core(io_, handler, settings_);
+      break;
+    }
+    return std::make_unique<detail::owning_transport>(std::move(core));
+  }
+
+  const endpoint &target() const noexcept override { return settings_->target; }
+
+private:
+  boost::asio::io_context &io_;
+  std::shared_ptr<const connect_settings> settings_;
+};
+
+bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if ((a[i] | 0x20) != (b[i] | 0x20))
+      return false;
+  return true;
+}
+
+// Parses "Name: value" entries; returns an error message or empty.
+std::string parse_headers(const std::vector<std::string> &lines,
+                          std::vector<std::pair<std::string, std::string>> &out) {
+  for (const auto &line : lines) {
+    std::size_t colon = line.find(':');
+    std::string_view name = std::string_view(line).substr(0, colon);
+    bool valid = colon != std::string::npos && !name.empty();
+    for (char c : name)
+      valid = valid && is_token_char(c);
+    for (char c : line)
+      valid = valid && c != '\r' && c != '\n';
+    if (!valid)
+      return "invalid WebSocket header '" + line + "' (expected 'Name: value')";
+    for (std::string_view reserved : {"Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version"})
+      if (iequals(name, reserved))
+        return "WebSocket header '" + std::string(name) + "' cannot be set";
+    std::string_view value = std::string_view(line).substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+      value.remove_suffix(1);
+    out.emplace_back(std::string(name), std::string(value));
+  }
+  return {};
+}
+
+} // namespace
+
+connector_result make_connector(boost::asio::io_context &io, const endpoint &ep, const transport_options &options) {
+  connector_result result;
+  auto settings = std::make_shared<connect_settings>();
+  settings->target = ep;
+  settings->timeout = options.connect_timeout;
+  settings->ws_subprotocol = options.ws_subprotocol;
+  if (ep.kind == scheme::unix_socket) {
+    settings->display = "unix socket " + ep.unix_path;
+    if (ep.unix_path.empty()) {
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint), "missing Unix socket path"};
+      return result;
+    }
+  } else {
+    settings->display = host_port(ep);
+    if (ep.host.empty() || ep.port == 0) {
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint), "missing host name or port"};
+      return result;
+    }
+  }
+  if (uses_websocket(ep.kind)) {
+    if (ep.path.empty() || ep.path.front() != '/')
+      settings->target.path = std::string(default_ws_path) + ep.path;
+    if (auto error = parse_headers(options.ws_headers, settings->ws_headers); !error.empty()) {
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint), std::move(error)};
+      return result;
+    }
+  }
+  if (uses_tls(ep.kind)) {
+    settings->tls = detail::load_tls_context(options.tls, result.error);
+    if (!settings->tls)
+      return result;
+  }
+  result.value = std::make_unique<connector_impl>(io, std::move(settings));
+  return result;
+}
+
+} // namespace mqtk::net

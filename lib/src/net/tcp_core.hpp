@@ -1,0 +1,42 @@
+#pragma once
+
+// Connecting a TCP socket: DNS (skipped for IP literals), every address in order, TCP_NODELAY.
+// Base of the plain TCP, TLS and WebSocket transports.
+
+#include "transport_core.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <optional>
+#include <string>
+
+namespace mqtk::net::detail {
+
+// A transport whose lowest layer is a TCP socket.
+class tcp_core : public transport_core {
+public:
+  using transport_core::transport_core;
+  // The peer address; derived transports add TLS/WebSocket details.
+  connection_info info() const override;
+
+protected:
+  // The TCP socket under the stream.
+  virtual asio::ip::tcp::socket &socket() noexcept = 0;
+  // TCP is connected (TCP_NODELAY set): do the handshakes, then connect_succeeded().
+  virtual void tcp_connected() = 0;
+
+  void start_connect() override;
+  void close_stream() noexcept override;
+  // The graceful close of plain TCP and TLS: half-close the sending side, drain until the peer closes.
+  void shutdown_tcp();
+
+  std::string remote_; // "127.0.0.1:1883" once connected
+
+private:
+  void connect_to(const error_code &ec, const asio::ip::tcp::resolver::results_type &results);
+  void connected(const error_code &ec);
+
+  std::optional<asio::ip::tcp::resolver> resolver_;
+};
+
+} // namespace mqtk::net::detail

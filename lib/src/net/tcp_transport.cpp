@@ -1,0 +1,33 @@
+// mqtt://: MQTT over plain TCP.
+#include "cores.hpp"
+#include "tcp_core.hpp"
+
+#include <boost/asio/write.hpp>
+
+namespace mqtk::net::detail {
+namespace {
+
+class plain_tcp_core final : public tcp_core {
+public:
+  plain_tcp_core(asio::io_context &io, transport_handler &handler, std::shared_ptr<const connect_settings> settings)
+      : tcp_core(io, handler, std::move(settings)), socket_(io) {}
+
+protected:
+  asio::ip::tcp::socket &socket() noexcept override { return socket_; }
+  void tcp_connected() override { connect_succeeded(); }
+  void start_read(asio::mutable_buffer buffer) override { socket_.async_read_some(buffer, read_completion()); }
+  void start_write() override { asio::async_write(socket_, write_buffers_, write_completion()); }
+  void start_shutdown() override { shutdown_tcp(); }
+
+private:
+  asio::ip::tcp::socket socket_;
+};
+
+} // namespace
+
+std::shared_ptr<transport_core> make_tcp_core(asio::io_context &io, transport_handler &handler,
+                                              std::shared_ptr<const connect_settings> settings) {
+  return std::make_shared<plain_tcp_core>(io, handler, std::move(settings));
+}
+
+} // namespace mqtk::net::detail
