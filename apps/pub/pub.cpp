@@ -153,8 +153,13 @@ public:
     if (why.kind != client::close_kind::normal)
       print_error(why.message);
     int status = exit_status_for(why, lost_ + unsent > 0);
-    if (lost_ > 0)
-      print_error(std::to_string(lost_) + " QoS " + std::to_string(o_.qos) + " message(s) were not acknowledged");
+    if (lost_ > 0) {
+      std::string line = std::to_string(lost_) + " message(s) were not acknowledged (" + std::to_string(acknowledged_) +
+                         " acknowledged";
+      if (line_number_ > 0)
+        line += ", stopped after input line " + std::to_string(line_number_);
+      print_error(line + ")");
+    }
     if (status == exit_ok && refused_ > 0)
       status = exit_operation_refused;
     if (status == exit_ok && (usage_failure_ || source_error_))
