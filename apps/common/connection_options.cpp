@@ -167,8 +167,9 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   } else {
     if (auto host = pick(app, "--host", f.host, env.host, prof, "host"))
       o.endpoint.host = *host;
-    const bool tls_wanted = !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() || f.insecure ||
-                            prof.values.count("cafile") != 0;
+    // As with mosquitto_pub: -h/-p use TLS when a CA or client certificate is given.
+    const bool tls_wanted = !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() ||
+                            prof.values.count("cafile") != 0 || prof.values.count("capath") != 0;
     o.endpoint.kind = tls_wanted ? net::scheme::mqtts : net::scheme::mqtt;
     o.endpoint.port = net::default_port(o.endpoint.kind);
     if (auto port = pick(app, "--port", std::to_string(f.port), env.port, prof, "port")) {

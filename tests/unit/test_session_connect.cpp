@@ -197,3 +197,11 @@ TEST_CASE("session: client DISCONNECT") {
   CHECK(f.s.publish(make_publish("a", "x", protocol::qos::at_most_once), f.now).error ==
         protocol::errc::not_connected);
 }
+
+TEST_CASE("session: a 3.x CONNACK refusing 5.0 reads as unsupported protocol version") {
+  session_fixture f;
+  f.connect("20 02 00 01"); // 3.1.1 CONNACK: unacceptable protocol version
+  REQUIRE(f.handler.events.size() == 1);
+  CHECK(f.handler.events[0].kind == "connack");
+  CHECK(f.handler.events[0].reason == reason_code::unsupported_protocol_version);
+}
