@@ -425,8 +425,8 @@ int main(int argc, char **argv) {
   }
   auto &session = client_options.session;
   session.outbound_topic_aliases = options.topic_alias;
-  if (options.max_inflight != 0)
-    session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(options.max_inflight, 65535));
+  // The in-flight window bounds memory: each unacknowledged message keeps its encoded copy.
+  session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(options.max_inflight, 65535));
   if (options.qos > 0 && session.version == protocol::protocol_version::v5 && session.session_expiry == 0)
     session.session_expiry = 60; // lets a reconnect resume and resend unacknowledged messages
   if (options.connection.debug)

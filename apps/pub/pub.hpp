@@ -23,7 +23,7 @@ struct pub_options {
   std::uint64_t repeat = 1;
   double repeat_delay = 0;
   double rate = 0;
-  std::uint32_t max_inflight = 0; // 0: as the broker allows
+  std::uint32_t max_inflight = 1024; // also capped by the broker's Receive Maximum
   std::optional<std::uint32_t> message_expiry;
   std::optional<std::string> content_type;
   std::optional<std::string> response_topic;

@@ -36,7 +36,7 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   app.add_option("--repeat", o.repeat, "Publish the message N times (default 1)")->group(msg);
   app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeated messages")->group(msg);
   app.add_option("--rate", o.rate, "At most N messages per second (streams and --repeat)")->group(msg);
-  app.add_option("--max-inflight", o.max_inflight, "At most N unacknowledged QoS 1/2 messages (default: the broker's Receive Maximum)")
+  app.add_option("--max-inflight", o.max_inflight, "At most N unacknowledged QoS 1/2 messages (default 1024, and never more than the broker's Receive Maximum)")
       ->group(msg);
   const char *v5 = "MQTT 5 properties";
   app.add_option("--message-expiry", o.message_expiry, "Message expiry interval in seconds")->group(v5);
@@ -82,6 +82,8 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   }
   if (o.qos < 0 || o.qos > 2)
     return usage("QoS " + std::to_string(o.qos) + " is not 0, 1 or 2");
+  if (o.max_inflight == 0)
+    return usage("--max-inflight must be at least 1");
   if (o.repeat == 0)
     return usage("--repeat must be at least 1");
   if (o.repeat_delay < 0 || o.rate < 0)

@@ -106,24 +106,32 @@ void session::handle_publish(protocol::publish &p, time_point now) {
   handler_.on_message(p);
 }
 
+session::outbound_list::iterator session::find_outbound(std::uint16_t id, enum qos level) {
+  auto found = outbound_index_.find(id);
+  if (found == outbound_index_.end() || found->second->qos != level)
+    return outbound_.end();
+  return found->second;
+}
+
+void session::erase_outbound(outbound_list::iterator it) {
+  outbound_index_.erase(it->packet_id);
+  outbound_.erase(it);
+}
+
 void session::handle_puback(const puback &p) {
-  auto it = find_if_in(outbound_, [&](const outbound_message &m) {
-    return m.packet_id == p.packet_id && m.qos == qos::at_least_once;
-  });
+  auto it = find_outbound(p.packet_id, qos::at_least_once);
   if (it == outbound_.end())
     return; // unknown or stale id: nothing to complete
-  outbound_.erase(it);
+  erase_outbound(it);
   ids_.release(p.packet_id);
   handler_.on_publish_done(p.packet_id, p.reason, p.props);
 }
 
 void session::handle_pubrec(const pubrec &p, time_point now) {
-  auto it = find_if_in(outbound_, [&](const outbound_message &m) {
-    return m.packet_id == p.packet_id && m.qos == qos::exactly_once;
-  });
+  auto it = find_outbound(p.packet_id, qos::exactly_once);
   if (is_error(p.reason)) {
     if (it != outbound_.end() && !it->pubrec_received) {
-      outbound_.erase(it);
+      erase_outbound(it);
       ids_.release(p.packet_id);
       handler_.on_publish_done(p.packet_id, p.reason, p.props);
     }
@@ -148,12 +156,10 @@ void session::handle_pubrel(const pubrel &p, time_point now) {
 }
 
 void session::handle_pubcomp(const pubcomp &p) {
-  auto it = find_if_in(outbound_, [&](const outbound_message &m) {
-    return m.packet_id == p.packet_id && m.qos == qos::exactly_once && m.pubrec_received;
-  });
-  if (it == outbound_.end())
+  auto it = find_outbound(p.packet_id, qos::exactly_once);
+  if (it == outbound_.end() || !it->pubrec_received)
     return;
-  outbound_.erase(it);
+  erase_outbound(it);
   ids_.release(p.packet_id);
   handler_.on_publish_done(p.packet_id, p.reason, p.props);
 }
@@ -213,7 +219,7 @@ void session::drop_inflight() {
   inbound_qos2_.clear();
   while (!outbound_.empty()) {
     const std::uint16_t id = outbound_.front().packet_id;
-    outbound_.pop_front();
+    erase_outbound(outbound_.begin());
     ids_.release(id);
     handler_.on_lost(packet_type::publish, id);
   }

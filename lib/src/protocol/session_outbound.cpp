@@ -68,6 +68,7 @@ send_result session::publish(const protocol::publish &message, time_point now) {
       return {ec, 0};
     }
     outbound_.push_back({*id, copy.qos, false, scratch_});
+    outbound_index_.emplace(*id, std::prev(outbound_.end()));
   }
   if (alias) {
     copy.props.topic_alias = *alias;
@@ -75,7 +76,7 @@ send_result session::publish(const protocol::publish &message, time_point now) {
       copy.topic = {};
     if (auto ec = encode(copy, encoding(), out_)) {
       if (copy.packet_id != 0) {
-        outbound_.pop_back();
+        erase_outbound(std::prev(outbound_.end()));
         ids_.release(copy.packet_id);
       }
       return {ec, 0};

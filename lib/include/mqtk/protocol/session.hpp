@@ -7,7 +7,7 @@
 #include "mqtk/protocol/session_handler.hpp"
 
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <functional>
 #include <optional>
 #include <string>
@@ -177,7 +177,11 @@ private:
     bool pubrec_received; // QoS 2: PUBREL sent, waiting for PUBCOMP
     std::vector<std::uint8_t> bytes; // PUBLISH as first encoded, without topic alias
   };
-  std::deque<outbound_message> outbound_;
+  using outbound_list = std::list<outbound_message>;
+  outbound_list outbound_;                                             // send order, for resending
+  std::unordered_map<std::uint16_t, outbound_list::iterator> outbound_index_; // by packet id
+  outbound_list::iterator find_outbound(std::uint16_t id, enum qos qos);
+  void erase_outbound(outbound_list::iterator it);
   std::vector<std::pair<std::uint16_t, std::size_t>> pending_subscribes_; // id, filter count
   std::vector<std::pair<std::uint16_t, std::size_t>> pending_unsubscribes_; // id, filter count
   packet_id_pool ids_;

@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# Helpers for the benchmark scripts: a throwaway mosquitto on a free loopback port, tool lookup.
+
+perf_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+perf_build=${MQTK_BUILD_DIR:-$perf_root/build}
+
+# perf_tool NAME: path of a built mqtk tool.
+perf_tool() {
+  local path
+  path=$(find "$perf_build/apps" -type f -name "$1" -perm -u+x 2>/dev/null | head -1)
+  [[ -n $path ]] || { echo "$1 is not built under $perf_build (run scripts/test or set MQTK_BUILD_DIR)" >&2; exit 1; }
+  echo "$path"
+}
+
+# perf_need COMMAND PACKAGE: installs a Debian package when its command is missing.
+perf_need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "installing $2" >&2
+  if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq "$2" >/dev/null; else sudo apt-get install -y -qq "$2" >/dev/null; fi
+}
+
+# perf_start_broker: starts mosquitto on a free port; sets PERF_PORT; stopped on exit.
+perf_start_broker() {
+  PERF_DIR=$(mktemp -d)
+  PERF_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat >"$PERF_DIR/mosquitto.conf" <<CONF
+listener $PERF_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+CONF
+  [[ $(id -u) -eq 0 ]] && echo "user root" >>"$PERF_DIR/mosquitto.conf"
+  mosquitto -c "$PERF_DIR/mosquitto.conf" >"$PERF_DIR/log" 2>&1 &
+  PERF_BROKER=$!
+  trap 'kill $PERF_BROKER 2>/dev/null; wait $PERF_BROKER 2>/dev/null; rm -rf "$PERF_DIR"' EXIT
+  for _ in $(seq 50); do
+    (echo >"/dev/tcp/127.0.0.1/$PERF_PORT") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "mosquitto did not start" >&2
+  exit 1
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Stream of N lines (default 200,000) with -l at QoS 0, 1 and 2 into a local mosquitto while a
+# mosquitto_sub counts them: messages received, wall time, rate, and peak RSS of the publisher, for
+# mqtk-pub and mosquitto_pub in the same run.
+#   tests/perf/pub_stream.sh [lines=200000]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+lines=${1:-200000}
+pub=$(perf_tool mqtk-pub)
+perf_start_broker
+input=$PERF_DIR/lines
+seq 1 "$lines" >"$input"
+run() { # run NAME QOS COMMAND...
+  local name=$1 qos=$2
+  shift 2
+  local topic="stream/$name/$qos" count=$PERF_DIR/count
+  (timeout 300 mosquitto_sub -h 127.0.0.1 -p "$PERF_PORT" -t "$topic" -q "$qos" -C "$lines" | wc -l >"$count") &
+  local sub=$!
+  sleep 0.5
+  local start end rss
+  start=$(date +%s.%N)
+  /usr/bin/time -f '%M' -o "$PERF_DIR/rss" "$@" -h 127.0.0.1 -p "$PERF_PORT" -t "$topic" -q "$qos" -l <"$input"
+  wait $sub || true
+  end=$(date +%s.%N)
+  rss=$(cat "$PERF_DIR/rss")
+  python3 -c "
+got=int(open('$count').read()); t=$end-$start
+print(f'$name QoS $qos: {got}/$lines received, {t:.2f} s until the subscriber had them, {got/t:,.0f} msg/s, peak RSS {$rss/1024:.1f} MiB')"
+}
+for qos in 0 1 2; do
+  run mqtk-pub "$qos" "$pub"
+  run mosquitto_pub "$qos" mosquitto_pub
+done
