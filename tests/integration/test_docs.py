@@ -1,0 +1,48 @@
+"""Every flag a tool's --help lists is in its man page and its bash, zsh and fish completions."""
+
+import os
+import re
+import unittest
+
+import mqtk_testlib as t
+
+ROOT = t.REPO_ROOT
+TOOLS = sorted(d for d in os.listdir(ROOT / "apps") if (ROOT / "apps" / d / "main.cpp").exists())
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+class FlagsAreDocumented(unittest.TestCase):
+    def test_every_tool_has_docs_for_every_flag(self):
+        self.assertIn("pub", TOOLS)
+        for tool in TOOLS:
+            name = f"mqtk-{tool}"
+            with self.subTest(tool=name):
+                r = t.run_tool([name, "--help"])
+                self.assertEqual(r.status, 0, r.stderr)
+                flags = sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", r.stdout.decode())))
+                self.assertIn("--help", flags)
+                man = read(ROOT / "man" / f"{name}.1").replace("\\-", "-")
+                bash = read(ROOT / "completions" / "bash" / name)
+                zsh = read(ROOT / "completions" / "zsh" / f"_{name}")
+                fish = read(ROOT / "completions" / "fish" / f"{name}.fish")
+                for flag in flags:
+                    self.assertRegex(man, re.escape(flag) + r"(?![\w-])", f"{flag} missing in man/{name}.1")
+                    self.assertRegex(bash, re.escape(flag) + r"(?![\w-])", f"{flag} missing in bash completion")
+                    self.assertRegex(zsh, re.escape(flag) + r"(?![\w-])", f"{flag} missing in zsh completion")
+                    self.assertRegex(fish, r"-l " + re.escape(flag[2:]) + r"(?![\w-])",
+                                     f"{flag} missing in fish completion")
+
+    def test_version(self):
+        for tool in TOOLS:
+            with self.subTest(tool=tool):
+                r = t.run_tool([f"mqtk-{tool}", "--version"])
+                self.assertEqual(r.status, 0, r.stderr)
+                self.assertRegex(r.stdout, rb"^mqtk-" + tool.encode() + rb" \d+\.\d+\.\d+\n$")
+
+
+if __name__ == "__main__":
+    unittest.main()
