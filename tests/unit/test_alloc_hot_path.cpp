@@ -5,6 +5,7 @@
 // The replacement is global to the unit test binary: every form (plain, array, nothrow, aligned)
 // allocates with malloc/aligned_alloc and every delete frees with free, whether counting or not.
 #include "mqtk/protocol/codec.hpp"
+#include "mqtk/protocol/session.hpp"
 
 #include <doctest/doctest.h>
 
@@ -231,4 +232,49 @@ TEST_CASE("alloc hot path: a large remaining length allocates nothing before the
   const std::size_t requested = counter.bytes();
   CHECK(status == decode_status::need_more);
   CHECK(requested < 1024);
+}
+
+namespace {
+
+// Counts deliveries without keeping anything.
+struct counting_handler : session_handler {
+  std::size_t messages = 0;
+  void on_message(const publish &) override { ++messages; }
+};
+
+} // namespace
+
+TEST_CASE("session hot path: receiving and sending QoS 0 PUBLISH allocates nothing in steady state") {
+  session_options options;
+  options.client_id = "hot";
+  counting_handler handler;
+  session s(options, handler);
+  const time_point now{};
+  s.start(now);
+  const std::vector<std::uint8_t> connack{0x20, 0x03, 0x00, 0x00, 0x00};
+  s.receive(connack, now);
+  REQUIRE(s.state() == session_state::connected);
+  // PUBLISH QoS 0, topic "a/b", a user property, payload "hi".
+  const std::vector<std::uint8_t> inbound{0x30, 0x0F,                         // PUBLISH QoS 0, length 15
+                                          0x00, 0x03, 'a', '/', 'b',          // topic "a/b"
+                                          0x07,                               // properties length 7
+                                          0x26, 0x00, 0x01, 'k', 0x00, 0x01, 'v', // user property k=v
+                                          'h', 'i'};                          // payload
+  publish outbound;
+  outbound.topic = "c/d";
+  outbound.payload = as_bytes("payload");
+  std::vector<std::uint8_t> written;
+  written.reserve(4096);
+  auto round = [&] {
+    s.receive(inbound, now);
+    s.publish(outbound, now);
+    s.take_output(written);
+  };
+  for (int i = 0; i < warm_up; ++i)
+    round();
+  allocation_counter counter;
+  for (int i = 0; i < iterations; ++i)
+    round();
+  CHECK(counter.count() == 0);
+  CHECK(handler.messages == warm_up + iterations);
 }

@@ -20,7 +20,9 @@ using net_test::run_until;
 
 namespace {
 
-std::string url_for(std::uint16_t port) { return "mqtt://127.0.0.1:" + std::to_string(port); }
+std::string url_for(std::uint16_t port) {
+  return "mqtt://127.0.0.1:" + std::to_string(port);
+}
 
 // A port with no listener: bound once, then released.
 std::uint16_t free_port(boost::asio::io_context &io) {
@@ -30,7 +32,8 @@ std::uint16_t free_port(boost::asio::io_context &io) {
 
 // A unique socket path in the temp directory.
 std::string temp_socket_path(const char *name) {
-  return (std::filesystem::temp_directory_path() / ("mqtk-net-" + std::to_string(::getpid()) + "-" + name)).string();
+  return (std::filesystem::temp_directory_path() / ("mqtk-net-" + std::to_string(::getpid()) + "-" + name))
+      .string();
 }
 
 // Writes data and reads until the same number of bytes came back.
@@ -136,7 +139,8 @@ TEST_CASE("net tcp: the peer closing is an io failure") {
   REQUIRE(run_until(io, [&] { return r.error.has_value(); }));
   CHECK(r.error->kind == failure_kind::io);
   CHECK(r.error->code == errc::closed);
-  CHECK(r.error->message == "connection to 127.0.0.1:" + std::to_string(server.port()) + " closed by the broker");
+  CHECK(r.error->message ==
+        "connection to 127.0.0.1:" + std::to_string(server.port()) + " closed by the broker");
 }
 
 TEST_CASE("net tcp: graceful shutdown") {
@@ -144,7 +148,9 @@ TEST_CASE("net tcp: graceful shutdown") {
   net_test::tcp_echo_server server(io);
   recorder r;
   REQUIRE(net_test::connect(io, url_for(server.port()), {}, r).empty());
-  SUBCASE("with a read pending: the echo server closes on EOF") { r.start_reading(); }
+  SUBCASE("with a read pending: the echo server closes on EOF") {
+    r.start_reading();
+  }
   SUBCASE("without a read pending") {}
   auto data = net_test::pattern(64);
   r.transport->async_write(mqtk::net::bytes_view(data));
@@ -180,7 +186,9 @@ TEST_CASE("net tcp: no callback after close() or destruction") {
     r.transport->close();
     r.transport->close();
   }
-  SUBCASE("destroy") { r.transport.reset(); }
+  SUBCASE("destroy") {
+    r.transport.reset();
+  }
   io.restart();
   io.run_for(100ms);
   CHECK(r.writes == 0);
@@ -284,7 +292,8 @@ TEST_CASE("net unix: connect failures") {
     REQUIRE(net_test::connect(io, "unix:///nonexistent/mqtk.sock", {}, r).empty());
     REQUIRE(r.error);
     CHECK(r.error->kind == failure_kind::connect);
-    CHECK(r.error->message == "cannot connect to unix socket /nonexistent/mqtk.sock: No such file or directory");
+    CHECK(r.error->message ==
+          "cannot connect to unix socket /nonexistent/mqtk.sock: No such file or directory");
   }
   SUBCASE("path too long") {
     recorder r;

@@ -26,7 +26,9 @@ mqtk::net::transport_options trusting_test_ca() {
   return options;
 }
 
-std::string url(const std::string &host, std::uint16_t port) { return "mqtts://" + host + ":" + std::to_string(port); }
+std::string url(const std::string &host, std::uint16_t port) {
+  return "mqtts://" + host + ":" + std::to_string(port);
+}
 
 // Connects and expects a tls-class failure; returns its message.
 std::string tls_failure_message(boost::asio::io_context &io, const std::string &to,
@@ -93,12 +95,14 @@ TEST_CASE("net tls: verification failures name the problem") {
   }
   SUBCASE("the OS trust store does not know the test CA") {
     net_test::tls_echo_server server(io, certs.server, certs.server_key);
-    CHECK(tls_failure_message(io, url("localhost", server.port()), {}).find("(unknown CA)") != std::string::npos);
+    CHECK(tls_failure_message(io, url("localhost", server.port()), {}).find("(unknown CA)") !=
+          std::string::npos);
   }
   SUBCASE("expired certificate") {
     net_test::tls_echo_server server(io, certs.expired, certs.server_key);
     CHECK(tls_failure_message(io, url("localhost", server.port()), trusting_test_ca()) ==
-          "TLS handshake with localhost:" + std::to_string(server.port()) + " failed: certificate has expired");
+          "TLS handshake with localhost:" + std::to_string(server.port()) +
+              " failed: certificate has expired");
   }
   SUBCASE("the code is certificate_verify_failed") {
     net_test::tls_echo_server server(io, certs.expired, certs.server_key);
@@ -129,14 +133,16 @@ TEST_CASE("net tls: versions and ALPN") {
   const auto &certs = test_certs::get();
   boost::asio::io_context io;
   SUBCASE("TLS 1.2 is accepted by default") {
-    net_test::tls_echo_server server(io, certs.server, certs.server_key, {.client_ca = "", .max_tls12 = true});
+    net_test::tls_echo_server server(io, certs.server, certs.server_key,
+                                     {.client_ca = "", .max_tls12 = true});
     recorder r;
     REQUIRE(net_test::connect(io, url("localhost", server.port()), trusting_test_ca(), r).empty());
     REQUIRE(r.connected);
     CHECK(r.transport->info().tls_version == "TLSv1.2");
   }
   SUBCASE("pinning TLS 1.3 refuses a TLS 1.2 server") {
-    net_test::tls_echo_server server(io, certs.server, certs.server_key, {.client_ca = "", .max_tls12 = true});
+    net_test::tls_echo_server server(io, certs.server, certs.server_key,
+                                     {.client_ca = "", .max_tls12 = true});
     auto options = trusting_test_ca();
     options.tls.min_version = mqtk::net::tls_version::v1_3;
     std::string message = tls_failure_message(io, url("localhost", server.port()), options);
@@ -157,7 +163,8 @@ TEST_CASE("net tls: versions and ALPN") {
 TEST_CASE("net tls: client certificate with an encrypted key") {
   const auto &certs = test_certs::get();
   boost::asio::io_context io;
-  net_test::tls_echo_server server(io, certs.server, certs.server_key, {.client_ca = certs.ca, .max_tls12 = false});
+  net_test::tls_echo_server server(io, certs.server, certs.server_key,
+                                   {.client_ca = certs.ca, .max_tls12 = false});
   SUBCASE("accepted with the right password") {
     auto options = trusting_test_ca();
     options.tls.cert = certs.client;
@@ -214,8 +221,8 @@ TEST_CASE("net tls: setup errors are reported by make_connector") {
   SUBCASE("encrypted key without a password") {
     tls.cert = certs.client;
     tls.key = certs.client_key;
-    CHECK(setup_error(tls) ==
-          "cannot load private key '" + certs.client_key + "': the key is encrypted and no password was given");
+    CHECK(setup_error(tls) == "cannot load private key '" + certs.client_key +
+                                  "': the key is encrypted and no password was given");
   }
   SUBCASE("key that does not match the certificate") {
     tls.cert = certs.client;

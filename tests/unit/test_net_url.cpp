@@ -56,7 +56,9 @@ TEST_CASE("net url: schemes and default ports") {
     CHECK(ep.port == 443);
     CHECK(ep.path == "/");
   }
-  SUBCASE("scheme is case-insensitive") { CHECK(ok("MQTTS://h").kind == scheme::mqtts); }
+  SUBCASE("scheme is case-insensitive") {
+    CHECK(ok("MQTTS://h").kind == scheme::mqtts);
+  }
 }
 
 TEST_CASE("net url: ports") {

@@ -78,8 +78,8 @@ TEST_CASE("net ws: a refused upgrade is a connect failure with the HTTP status")
   REQUIRE(r.error);
   CHECK(r.error->kind == failure_kind::connect);
   CHECK(r.error->code == errc::websocket_upgrade_failed);
-  CHECK(r.error->message ==
-        "WebSocket upgrade to 127.0.0.1:" + std::to_string(server.port()) + "/nope refused: HTTP 404 Not Found");
+  CHECK(r.error->message == "WebSocket upgrade to 127.0.0.1:" + std::to_string(server.port()) +
+                                "/nope refused: HTTP 404 Not Found");
 }
 
 TEST_CASE("net ws: a server closing instead of upgrading is a connect failure") {
@@ -163,7 +163,9 @@ TEST_CASE("net ws: graceful shutdown sends a close frame") {
   net_test::ws_echo_server server(io, "/mqtt");
   recorder r;
   REQUIRE(net_test::connect(io, ws_url(server.port()), {}, r).empty());
-  SUBCASE("with a read pending") { r.start_reading(); }
+  SUBCASE("with a read pending") {
+    r.start_reading();
+  }
   SUBCASE("without a read pending") {}
   r.transport->async_shutdown(2s);
   auto start = std::chrono::steady_clock::now();

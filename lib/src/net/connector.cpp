@@ -82,7 +82,8 @@ std::string parse_headers(const std::vector<std::string> &lines,
 
 } // namespace
 
-connector_result make_connector(boost::asio::io_context &io, const endpoint &ep, const transport_options &options) {
+connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
+                                const transport_options &options) {
   connector_result result;
   auto settings = std::make_shared<connect_settings>();
   settings->target = ep;
@@ -91,13 +92,15 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
   if (ep.kind == scheme::unix_socket) {
     settings->display = "unix socket " + ep.unix_path;
     if (ep.unix_path.empty()) {
-      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint), "missing Unix socket path"};
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint),
+                      "missing Unix socket path"};
       return result;
     }
   } else {
     settings->display = host_port(ep);
     if (ep.host.empty() || ep.port == 0) {
-      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint), "missing host name or port"};
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint),
+                      "missing host name or port"};
       return result;
     }
   }

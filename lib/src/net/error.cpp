@@ -105,8 +105,8 @@ failure connect_failure(const std::string &target, connect_phase phase, const bo
   failure f{failure_kind::connect, to_std(ec), {}};
   if (phase == connect_phase::resolve) {
     std::string why = ec == error::host_not_found || ec == error::no_data ? "no such host"
-                      : ec == error::host_not_found_try_again         ? "temporary DNS failure"
-                                                                      : ec.message();
+                      : ec == error::host_not_found_try_again             ? "temporary DNS failure"
+                                                                          : ec.message();
     f.message = "cannot resolve host '" + host_of(target) + "': " + why;
   } else {
     f.message = std::string("cannot connect to ") + target + ": " + ec.message();
@@ -124,7 +124,8 @@ failure timeout_failure(const std::string &target, connect_phase phase, std::chr
 
 failure io_failure(const std::string &target, const boost::system::error_code &ec) {
   if (ec == boost::asio::error::eof)
-    return {failure_kind::io, make_error_code(errc::closed), "connection to " + target + " closed by the broker"};
+    return {failure_kind::io, make_error_code(errc::closed),
+            "connection to " + target + " closed by the broker"};
   return {failure_kind::io, to_std(ec), "connection to " + target + " lost: " + ec.message()};
 }
 

@@ -17,12 +17,12 @@ struct tls_context;
 
 // Immutable per-connector settings, held by each transport through a shared_ptr.
 struct connect_settings {
-  endpoint target;                               // where to connect
-  std::string display;                           // host_port(target), for messages
-  std::chrono::milliseconds timeout{0};          // connect timeout; <= 0: none
-  std::shared_ptr<tls_context> tls;              // set for mqtts and wss
+  endpoint target;                                             // where to connect
+  std::string display;                                         // host_port(target), for messages
+  std::chrono::milliseconds timeout{0};                        // connect timeout; <= 0: none
+  std::shared_ptr<tls_context> tls;                            // set for mqtts and wss
   std::vector<std::pair<std::string, std::string>> ws_headers; // parsed "Name: value" entries
-  std::string ws_subprotocol;                    // Sec-WebSocket-Protocol to request
+  std::string ws_subprotocol;                                  // Sec-WebSocket-Protocol to request
 };
 
 } // namespace mqtk::net::detail

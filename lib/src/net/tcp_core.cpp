@@ -26,20 +26,19 @@ void tcp_core::start_connect() {
   if (!ec) {
     enter_phase(connect_phase::connect);
     socket().async_connect(tcp::endpoint(literal, target.port),
-                           [self = std::static_pointer_cast<tcp_core>(shared_from_this())](const error_code &e) {
-                             self->connected(e);
-                           });
+                           [self = std::static_pointer_cast<tcp_core>(shared_from_this())](
+                               const error_code &e) { self->connected(e); });
     return;
   }
   enter_phase(connect_phase::resolve);
   resolver_.emplace(io_);
   resolver_->async_resolve(
-      target.host, std::to_string(target.port), tcp::resolver::numeric_service,
+      target.host, std::to_string(target.port), tcp_resolver::numeric_service,
       [self = std::static_pointer_cast<tcp_core>(shared_from_this())](
-          const error_code &e, const tcp::resolver::results_type &results) { self->connect_to(e, results); });
+          const error_code &e, const tcp_resolver::results_type &results) { self->connect_to(e, results); });
 }
 
-void tcp_core::connect_to(const error_code &ec, const tcp::resolver::results_type &results) {
+void tcp_core::connect_to(const error_code &ec, const tcp_resolver::results_type &results) {
   resolver_.reset();
   if (!step_ok(ec))
     return;
@@ -67,7 +66,7 @@ void tcp_core::close_stream() noexcept {
 
 void tcp_core::shutdown_tcp() {
   error_code ignored;
-  socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket().shutdown(tcp_socket::shutdown_send, ignored);
   drain_peer();
 }
 

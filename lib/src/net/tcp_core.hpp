@@ -12,6 +12,11 @@
 
 namespace mqtk::net::detail {
 
+// A TCP socket on executor_type.
+using tcp_socket = asio::basic_stream_socket<asio::ip::tcp, executor_type>;
+// A TCP resolver on executor_type.
+using tcp_resolver = asio::ip::basic_resolver<asio::ip::tcp, executor_type>;
+
 // A transport whose lowest layer is a TCP socket.
 class tcp_core : public transport_core {
 public:
@@ -21,7 +26,7 @@ public:
 
 protected:
   // The TCP socket under the stream.
-  virtual asio::ip::tcp::socket &socket() noexcept = 0;
+  virtual tcp_socket &socket() noexcept = 0;
   // TCP is connected (TCP_NODELAY set): do the handshakes, then connect_succeeded().
   virtual void tcp_connected() = 0;
 
@@ -33,10 +38,10 @@ protected:
   std::string remote_; // "127.0.0.1:1883" once connected
 
 private:
-  void connect_to(const error_code &ec, const asio::ip::tcp::resolver::results_type &results);
+  void connect_to(const error_code &ec, const tcp_resolver::results_type &results);
   void connected(const error_code &ec);
 
-  std::optional<asio::ip::tcp::resolver> resolver_;
+  std::optional<tcp_resolver> resolver_;
 };
 
 } // namespace mqtk::net::detail

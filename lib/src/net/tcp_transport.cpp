@@ -9,18 +9,21 @@ namespace {
 
 class plain_tcp_core final : public tcp_core {
 public:
-  plain_tcp_core(asio::io_context &io, transport_handler &handler, std::shared_ptr<const connect_settings> settings)
+  plain_tcp_core(asio::io_context &io, transport_handler &handler,
+                 std::shared_ptr<const connect_settings> settings)
       : tcp_core(io, handler, std::move(settings)), socket_(io) {}
 
 protected:
-  asio::ip::tcp::socket &socket() noexcept override { return socket_; }
+  tcp_socket &socket() noexcept override { return socket_; }
   void tcp_connected() override { connect_succeeded(); }
-  void start_read(asio::mutable_buffer buffer) override { socket_.async_read_some(buffer, read_completion()); }
-  void start_write() override { asio::async_write(socket_, write_buffers_, write_completion()); }
+  void start_read(asio::mutable_buffer buffer) override {
+    socket_.async_read_some(buffer, read_completion());
+  }
+  void start_write() override { asio::async_write(socket_, write_sequence(), write_completion()); }
   void start_shutdown() override { shutdown_tcp(); }
 
 private:
-  asio::ip::tcp::socket socket_;
+  tcp_socket socket_;
 };
 
 } // namespace

@@ -37,7 +37,8 @@ void prepare_connection(SSL *ssl, const tls_context &context, const std::string 
 // The tls-class failure of a TLS handshake with target ("host:port"): the X509 verification result
 // when verification failed ("certificate has expired", "host name mismatch: certificate is not
 // valid for 'x'"), else the OpenSSL reason.
-failure tls_failure(const std::string &target, const std::string &name, const boost::system::error_code &ec, SSL *ssl);
+failure tls_failure(const std::string &target, const std::string &name, const boost::system::error_code &ec,
+                    SSL *ssl);
 
 // The failure of an established TLS connection: a missing close_notify reads as the broker closing;
 // a TLS alert (e.g. TLS 1.3's "certificate required", sent after the client's handshake finished)

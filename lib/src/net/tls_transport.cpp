@@ -21,19 +21,20 @@ public:
   }
 
 protected:
-  asio::ip::tcp::socket &socket() noexcept override { return stream_.next_layer(); }
+  tcp_socket &socket() noexcept override { return stream_.next_layer(); }
 
   void tcp_connected() override {
     enter_phase(connect_phase::tls_handshake);
     prepare_connection(stream_.native_handle(), *settings_->tls, settings_->target.host);
     stream_.async_handshake(asio::ssl::stream_base::client,
-                            [self = std::static_pointer_cast<tls_core>(shared_from_this())](const error_code &ec) {
-                              self->handshake_done(ec);
-                            });
+                            [self = std::static_pointer_cast<tls_core>(shared_from_this())](
+                                const error_code &ec) { self->handshake_done(ec); });
   }
 
-  void start_read(asio::mutable_buffer buffer) override { stream_.async_read_some(buffer, read_completion()); }
-  void start_write() override { asio::async_write(stream_, write_buffers_, write_completion()); }
+  void start_read(asio::mutable_buffer buffer) override {
+    stream_.async_read_some(buffer, read_completion());
+  }
+  void start_write() override { asio::async_write(stream_, write_sequence(), write_completion()); }
   void start_shutdown() override { shutdown_tcp(); }
   failure io_error(const error_code &ec) const override { return tls_io_failure(settings_->display, ec); }
 
@@ -48,7 +49,7 @@ private:
       connect_succeeded();
   }
 
-  asio::ssl::stream<asio::ip::tcp::socket> stream_;
+  asio::ssl::stream<tcp_socket> stream_;
 };
 
 } // namespace

@@ -9,11 +9,12 @@
 
 #include "mqtk/net/transport.hpp"
 
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace mqtk::net::detail {
@@ -21,12 +22,20 @@ namespace mqtk::net::detail {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
+// The concrete io_context executor for every I/O object: unlike the type-erased any_io_executor,
+// completions of composed operations (TLS, WebSocket) then run without wrapping and allocating.
+using executor_type = asio::io_context::executor_type;
+// A steady-clock timer on executor_type.
+using steady_timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                                asio::wait_traits<std::chrono::steady_clock>, executor_type>;
+
 // Base of the stream-specific transports. Owned through shared_ptr by the public transport object
 // and by each pending operation, so completions arriving after close() find it alive.
 class transport_core : public std::enable_shared_from_this<transport_core> {
 public:
   // A transport on io for settings, reporting to handler.
-  transport_core(asio::io_context &io, transport_handler &handler, std::shared_ptr<const connect_settings> settings);
+  transport_core(asio::io_context &io, transport_handler &handler,
+                 std::shared_ptr<const connect_settings> settings);
   virtual ~transport_core() = default;
   transport_core(const transport_core &) = delete;
   transport_core &operator=(const transport_core &) = delete;
@@ -65,7 +74,7 @@ protected:
   virtual void start_connect() = 0;
   // Starts one read_some into buffer, completing into read_completion().
   virtual void start_read(asio::mutable_buffer buffer) = 0;
-  // Starts writing all of write_buffers_, completing into write_completion().
+  // Starts writing all of write_sequence(), completing into write_completion().
   virtual void start_write() = 0;
   // Starts the graceful close of async_shutdown; ends in drain_peer() or finish_shutdown().
   virtual void start_shutdown() = 0;
@@ -74,10 +83,15 @@ protected:
   // The failure reported when an established connection's read or write fails with ec.
   virtual failure io_error(const error_code &ec) const { return io_failure(settings_->display, ec); }
 
+  // The buffers of the pending write as a non-owning sequence (Asio copies a buffer sequence into
+  // each write operation; copying a std::vector would allocate).
+  std::span<const asio::const_buffer> write_sequence() const noexcept { return write_buffers_; }
   // The handler for start_read.
   io_completion read_completion() { return {shared_from_this(), read_memory_, &transport_core::read_done}; }
   // The handler for start_write.
-  io_completion write_completion() { return {shared_from_this(), write_memory_, &transport_core::write_done}; }
+  io_completion write_completion() {
+    return {shared_from_this(), write_memory_, &transport_core::write_done};
+  }
 
   // Records the connect step now in progress (for failure and timeout messages).
   void enter_phase(connect_phase phase) noexcept { phase_ = phase; }
@@ -116,7 +130,7 @@ private:
   bool write_pending_ = false;
   asio::mutable_buffer read_buffer_;
   error_code deferred_error_; // a read error that came with data, reported on the next read
-  asio::steady_timer timer_;  // connect timeout, then shutdown linger
+  steady_timer timer_;        // connect timeout, then shutdown linger
   handler_memory read_memory_;
   handler_memory write_memory_;
   std::unique_ptr<std::uint8_t[]> scratch_; // drain buffer during shutdown

@@ -13,10 +13,12 @@ namespace mqtk::net::detail {
 namespace {
 
 using asio::local::stream_protocol;
+using unix_socket = asio::basic_stream_socket<stream_protocol, executor_type>;
 
 class unix_core final : public transport_core {
 public:
-  unix_core(asio::io_context &io, transport_handler &handler, std::shared_ptr<const connect_settings> settings)
+  unix_core(asio::io_context &io, transport_handler &handler,
+            std::shared_ptr<const connect_settings> settings)
       : transport_core(io, handler, std::move(settings)), socket_(io) {}
 
   connection_info info() const override {
@@ -43,19 +45,21 @@ protected:
     });
   }
 
-  void start_read(asio::mutable_buffer buffer) override { socket_.async_read_some(buffer, read_completion()); }
-  void start_write() override { asio::async_write(socket_, write_buffers_, write_completion()); }
+  void start_read(asio::mutable_buffer buffer) override {
+    socket_.async_read_some(buffer, read_completion());
+  }
+  void start_write() override { asio::async_write(socket_, write_sequence(), write_completion()); }
 
   void start_shutdown() override {
     error_code ignored;
-    socket_.shutdown(stream_protocol::socket::shutdown_send, ignored);
+    socket_.shutdown(unix_socket::shutdown_send, ignored);
     drain_peer();
   }
 
   void close_stream() noexcept override { discard_and_close(socket_); }
 
 private:
-  stream_protocol::socket socket_;
+  unix_socket socket_;
 };
 
 } // namespace

@@ -31,9 +31,15 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 int hex_value(char c) {
   if (is_digit(c))
@@ -211,7 +217,8 @@ std::string parse(std::string_view url, endpoint &ep) {
   bool web = uses_websocket(ep.kind);
   std::size_t authority_end = rest.find_first_of(web ? "/?#" : "/");
   std::string_view authority = rest.substr(0, authority_end);
-  std::string_view tail = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+  std::string_view tail =
+      authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
   std::size_t at = authority.rfind('@');
   if (at != std::string_view::npos) {
     if (auto error = parse_userinfo(authority.substr(0, at), ep); !error.empty())
@@ -266,9 +273,13 @@ std::string_view scheme_name(scheme kind) noexcept {
   return "mqtt";
 }
 
-bool uses_tls(scheme kind) noexcept { return kind == scheme::mqtts || kind == scheme::wss; }
+bool uses_tls(scheme kind) noexcept {
+  return kind == scheme::mqtts || kind == scheme::wss;
+}
 
-bool uses_websocket(scheme kind) noexcept { return kind == scheme::ws || kind == scheme::wss; }
+bool uses_websocket(scheme kind) noexcept {
+  return kind == scheme::ws || kind == scheme::wss;
+}
 
 std::string host_port(const endpoint &ep) {
   if (ep.kind == scheme::unix_socket)

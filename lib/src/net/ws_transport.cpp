@@ -19,17 +19,17 @@ namespace {
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace http = beast::http;
-using tls_stream = asio::ssl::stream<asio::ip::tcp::socket>;
+using tls_stream = asio::ssl::stream<tcp_socket>;
 
 template <class Next> class ws_core final : public tcp_core {
   static constexpr bool secure = std::is_same_v<Next, tls_stream>;
 
 public:
-  ws_core(asio::io_context &io, transport_handler &handler, std::shared_ptr<const connect_settings> settings)
-    requires(!secure)
+  ws_core(asio::io_context &io, transport_handler &handler,
+          std::shared_ptr<const connect_settings> settings) requires(!secure)
       : tcp_core(io, handler, std::move(settings)), ws_(io) {}
-  ws_core(asio::io_context &io, transport_handler &handler, std::shared_ptr<const connect_settings> settings)
-    requires(secure)
+  ws_core(asio::io_context &io, transport_handler &handler,
+          std::shared_ptr<const connect_settings> settings) requires(secure)
       : tcp_core(io, handler, settings), ws_(io, settings->tls->ssl) {}
 
   connection_info info() const override {
@@ -41,7 +41,7 @@ public:
   }
 
 protected:
-  asio::ip::tcp::socket &socket() noexcept override {
+  tcp_socket &socket() noexcept override {
     if constexpr (secure)
       return ws_.next_layer().next_layer();
     else
@@ -69,7 +69,7 @@ protected:
   }
 
   void start_read(asio::mutable_buffer buffer) override { ws_.async_read_some(buffer, read_completion()); }
-  void start_write() override { ws_.async_write(write_buffers_, write_completion()); }
+  void start_write() override { ws_.async_write(write_sequence(), write_completion()); }
 
   void start_shutdown() override {
     ws_.async_close(websocket::close_code::normal, [self = shared_self()](const error_code &) {
@@ -146,7 +146,7 @@ std::shared_ptr<transport_core> make_ws_core(asio::io_context &io, transport_han
                                              std::shared_ptr<const connect_settings> settings) {
   if (settings->target.kind == scheme::wss)
     return std::make_shared<ws_core<tls_stream>>(io, handler, std::move(settings));
-  return std::make_shared<ws_core<asio::ip::tcp::socket>>(io, handler, std::move(settings));
+  return std::make_shared<ws_core<tcp_socket>>(io, handler, std::move(settings));
 }
 
 } // namespace mqtk::net::detail

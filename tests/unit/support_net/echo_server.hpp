@@ -27,8 +27,8 @@ public:
     socket_.lowest_layer().close(ec);
   }
   Socket &socket() { return socket_; }
-  std::size_t bytes = 0;  // echoed so far
-  std::size_t reads = 0;  // read completions
+  std::size_t bytes = 0; // echoed so far
+  std::size_t reads = 0; // read completions
 
 private:
   void read() {
@@ -39,11 +39,10 @@ private:
       }
       ++self->reads;
       self->bytes += n;
-      asio::async_write(self->socket_, asio::buffer(self->buffer_.data(), n),
-                        [self](auto wec, std::size_t) {
-                          if (!wec)
-                            self->read();
-                        });
+      asio::async_write(self->socket_, asio::buffer(self->buffer_.data(), n), [self](auto wec, std::size_t) {
+        if (!wec)
+          self->read();
+      });
     });
   }
 

@@ -65,8 +65,8 @@ inline bool run_until(boost::asio::io_context &io, const std::function<bool()> &
 
 // Connects r to url through a new connector; runs io until connected or failed. Returns the
 // connector's setup failure message, or empty.
-inline std::string connect(boost::asio::io_context &io, const std::string &url, const mqtk::net::transport_options &options,
-                           recorder &r) {
+inline std::string connect(boost::asio::io_context &io, const std::string &url,
+                           const mqtk::net::transport_options &options, recorder &r) {
   auto parsed = mqtk::net::parse_url(url);
   if (!parsed)
     return parsed.error;
@@ -75,7 +75,8 @@ inline std::string connect(boost::asio::io_context &io, const std::string &url, 
     return made.error.message;
   r.transport = made.value->create(r);
   r.transport->async_connect();
-  run_until(io, [&] { return r.connected || r.error.has_value(); }, std::chrono::seconds(10));
+  run_until(
+      io, [&] { return r.connected || r.error.has_value(); }, std::chrono::seconds(10));
   return {};
 }
 

@@ -16,14 +16,14 @@ namespace net_test {
 // Paths of the generated files.
 struct test_certs {
   std::string dir;
-  std::string ca;             // trusted CA certificate
-  std::string server_key;     // key of every server certificate below
-  std::string server;         // SAN DNS:localhost, IP:127.0.0.1, IP:::1; signed by ca
-  std::string dns_only;       // SAN DNS:localhost only; signed by ca
-  std::string expired;        // like server, but expired; signed by ca
-  std::string rogue;          // like server, signed by a CA nobody trusts
-  std::string client;         // client certificate signed by ca
-  std::string client_key;     // its key, encrypted with client_password
+  std::string ca;         // trusted CA certificate
+  std::string server_key; // key of every server certificate below
+  std::string server;     // SAN DNS:localhost, IP:127.0.0.1, IP:::1; signed by ca
+  std::string dns_only;   // SAN DNS:localhost only; signed by ca
+  std::string expired;    // like server, but expired; signed by ca
+  std::string rogue;      // like server, signed by a CA nobody trusts
+  std::string client;     // client certificate signed by ca
+  std::string client_key; // its key, encrypted with client_password
   std::string client_password = "s3cret";
 
   // The certificates of this run (generated on first use; throws if openssl fails).
@@ -62,14 +62,14 @@ private:
     write("client.ext", "extendedKeyUsage=clientAuth\n");
     auto sign = [&](const std::string &csr, const std::string &ca, const std::string &out, const char *ext,
                     const char *days) {
-      run("openssl x509 -req -in " + csr + " -CA " + ca + ".pem -CAkey " + ca + ".key -CAcreateserial -out " + out +
-          " -days " + days + " -extfile " + path(ext));
+      run("openssl x509 -req -in " + csr + " -CA " + ca + ".pem -CAkey " + ca + ".key -CAcreateserial -out " +
+          out + " -days " + days + " -extfile " + path(ext));
     };
     c.ca = path("ca.pem");
     run("openssl req -x509" + ec + "-nodes -keyout " + path("ca.key") + " -out " + c.ca +
         " -days 2 -subj /CN=mqtk-test-ca");
-    run("openssl req -x509" + ec + "-nodes -keyout " + path("rogue-ca.key") + " -out " + path("rogue-ca.pem") +
-        " -days 2 -subj /CN=mqtk-rogue-ca");
+    run("openssl req -x509" + ec + "-nodes -keyout " + path("rogue-ca.key") + " -out " +
+        path("rogue-ca.pem") + " -days 2 -subj /CN=mqtk-rogue-ca");
     c.server_key = path("server.key");
     run("openssl req -new" + ec + "-nodes -keyout " + c.server_key + " -out " + path("server.csr") +
         " -subj /CN=localhost");
@@ -83,8 +83,8 @@ private:
     sign(path("server.csr"), path("rogue-ca"), c.rogue, "server.ext", "2");
     c.client_key = path("client.key");
     c.client = path("client.pem");
-    run("openssl req -new" + ec + "-keyout " + c.client_key + " -passout pass:" + c.client_password + " -out " +
-        path("client.csr") + " -subj /CN=mqtk-client");
+    run("openssl req -new" + ec + "-keyout " + c.client_key + " -passout pass:" + c.client_password +
+        " -out " + path("client.csr") + " -subj /CN=mqtk-client");
     sign(path("client.csr"), path("ca"), c.client, "client.ext", "2");
     return c;
   }

@@ -38,7 +38,8 @@ struct ws_request_seen {
 class ws_echo_server {
 public:
   // Serves path; with cert/key, serves wss.
-  ws_echo_server(asio::io_context &io, std::string path, const std::string &cert = {}, const std::string &key = {})
+  ws_echo_server(asio::io_context &io, std::string path, const std::string &cert = {},
+                 const std::string &key = {})
       : path_(std::move(path)), acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}) {
     if (!cert.empty()) {
       tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
@@ -67,10 +68,11 @@ private:
     std::string path;
 
     void start() {
-      http::async_read(ws.next_layer(), buffer, request, [self = this->shared_from_this()](auto ec, std::size_t) {
-        if (!ec)
-          self->on_request();
-      });
+      http::async_read(ws.next_layer(), buffer, request,
+                       [self = this->shared_from_this()](auto ec, std::size_t) {
+                         if (!ec)
+                           self->on_request();
+                       });
     }
     void on_request() {
       seen->target = std::string(request.target());
@@ -81,10 +83,11 @@ private:
         auto response = std::make_shared<http::response<http::string_body>>(http::status::not_found, 11);
         response->body() = "no such path";
         response->prepare_payload();
-        http::async_write(ws.next_layer(), *response, [self = this->shared_from_this(), response](auto, std::size_t) {
-          beast::error_code ignored;
-          beast::get_lowest_layer(self->ws).close(ignored);
-        });
+        http::async_write(ws.next_layer(), *response,
+                          [self = this->shared_from_this(), response](auto, std::size_t) {
+                            beast::error_code ignored;
+                            beast::get_lowest_layer(self->ws).close(ignored);
+                          });
         return;
       }
       std::string protocol = seen->subprotocol;

@@ -22,7 +22,9 @@ enum class errc {
 const std::error_category &net_category() noexcept;
 
 // Builds a std::error_code in net_category().
-inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), net_category()}; }
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), net_category()};
+}
 
 // What went wrong, for mapping to exit statuses: the apps' single error boundary switches on this.
 enum class failure_kind {

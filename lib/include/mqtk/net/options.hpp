@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,9 +20,9 @@ struct tls_options {
   std::string key;          // PEM private key of cert; empty: taken from the cert file
   std::string key_password; // passphrase of an encrypted key (never prompted for)
   tls_version min_version = tls_version::v1_2; // lowest version offered
-  std::vector<std::string> alpn; // ALPN protocol names offered, in preference order
-  std::string sni;          // server name sent (SNI) and verified instead of the URL's host
-  bool insecure = false;    // skip chain and host-name verification (the app prints a warning)
+  std::vector<std::string> alpn;               // ALPN protocol names offered, in preference order
+  std::string sni;       // server name sent (SNI) and verified instead of the URL's host
+  bool insecure = false; // skip chain and host-name verification (the app prints a warning)
 };
 
 // Everything a connector needs besides the endpoint.

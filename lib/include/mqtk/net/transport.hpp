@@ -37,7 +37,8 @@ public:
   // async_write sent every byte of the buffers (n in total).
   virtual void on_written(std::size_t n) = 0;
   // An operation failed; the transport is closed and delivers nothing more. During async_connect
-  // the kind is connect or tls; afterwards io (errc::closed when the peer closed the connection).
+  // the kind is connect or tls; afterwards io (errc::closed when the peer closed the connection),
+  // or tls for a TLS alert such as TLS 1.3's "certificate required" (it arrives after on_connected).
   virtual void on_error(const failure &f) = 0;
   // async_shutdown finished (the peer closed too, or the linger time passed); nothing follows.
   virtual void on_closed() {}
@@ -45,10 +46,10 @@ public:
 
 // What a connected transport is connected to, for debug output.
 struct connection_info {
-  std::string remote;      // "127.0.0.1:1883", "[::1]:8883" or the Unix socket path
-  std::string tls_version; // "TLSv1.3"; empty without TLS
-  std::string tls_cipher;  // "TLS_AES_256_GCM_SHA384"; empty without TLS
-  std::string alpn;        // the ALPN protocol the server chose; empty if none
+  std::string remote;         // "127.0.0.1:1883", "[::1]:8883" or the Unix socket path
+  std::string tls_version;    // "TLSv1.3"; empty without TLS
+  std::string tls_cipher;     // "TLS_AES_256_GCM_SHA384"; empty without TLS
+  std::string alpn;           // the ALPN protocol the server chose; empty if none
   std::string ws_subprotocol; // the Sec-WebSocket-Protocol the server chose; empty if none
 };
 
@@ -109,7 +110,8 @@ struct connector_result {
 };
 
 // Creates a connector for ep on io; the io_context must outlive the connector and its transports.
-connector_result make_connector(boost::asio::io_context &io, const endpoint &ep, const transport_options &options);
+connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
+                                const transport_options &options);
 
 // Process-wide counters of transport operation memory (for tests and mqtk-bench --debug).
 struct memory_stats {

@@ -22,15 +22,15 @@ inline constexpr std::string_view default_ws_path = "/mqtt";
 
 // Where and how to connect: the parsed form of a broker URL, also built directly from -h/-p flags.
 struct endpoint {
-  scheme kind = scheme::mqtt;            // transport
-  std::string host = "localhost";        // host name or IP literal (IPv6 without brackets); unused for unix
-  std::uint16_t port = 1883;             // TCP port; unused for unix
-  std::string path;                      // ws/wss: HTTP request target (path and query, default "/mqtt");
-                                         // mqtt/mqtts: what followed host[:port] verbatim, e.g. "/a/b"
-                                         // (mosquitto's -L takes it as the topic); unix: empty
-  std::string unix_path;                 // unix: the socket's file system path (percent-decoded)
-  std::optional<std::string> username;   // from "user@" or "user:pass@" (percent-decoded)
-  std::optional<std::string> password;   // from "user:pass@" (percent-decoded)
+  scheme kind = scheme::mqtt;          // transport
+  std::string host = "localhost";      // host name or IP literal (IPv6 without brackets); unused for unix
+  std::uint16_t port = 1883;           // TCP port; unused for unix
+  std::string path;                    // ws/wss: HTTP request target (path and query, default "/mqtt");
+                                       // mqtt/mqtts: what followed host[:port] verbatim, e.g. "/a/b"
+                                       // (mosquitto's -L takes it as the topic); unix: empty
+  std::string unix_path;               // unix: the socket's file system path (percent-decoded)
+  std::optional<std::string> username; // from "user@" or "user:pass@" (percent-decoded)
+  std::optional<std::string> password; // from "user:pass@" (percent-decoded)
 };
 
 // Outcome of parse_url: an endpoint, or a short error message.
