@@ -2,6 +2,8 @@
 
 import os
 import re
+import subprocess
+import tempfile
 import unittest
 
 import mqtk_testlib as t
@@ -42,6 +44,21 @@ class FlagsAreDocumented(unittest.TestCase):
                 r = t.run_tool([f"mqtk-{tool}", "--version"])
                 self.assertEqual(r.status, 0, r.stderr)
                 self.assertRegex(r.stdout, rb"^mqtk-" + tool.encode() + rb" \d+\.\d+\.\d+\n$")
+
+
+class Install(unittest.TestCase):
+    def test_cmake_install_puts_tools_man_pages_and_completions_in_place(self):
+        with tempfile.TemporaryDirectory() as prefix:
+            r = subprocess.run(["cmake", "--install", str(t.build_dir()), "--prefix", prefix],
+                               capture_output=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for tool in TOOLS:
+                name = f"mqtk-{tool}"
+                for path in (f"bin/{name}", f"share/man/man1/{name}.1",
+                             f"share/bash-completion/completions/{name}",
+                             f"share/zsh/site-functions/_{name}",
+                             f"share/fish/vendor_completions.d/{name}.fish"):
+                    self.assertTrue(os.path.isfile(os.path.join(prefix, path)), path)
 
 
 if __name__ == "__main__":
