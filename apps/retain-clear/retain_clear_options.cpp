@@ -1,0 +1,95 @@
+// mqtk-retain-clear: flags, validation and the usage errors that stop before anything is sent.
+#include "retain-clear/retain_clear.hpp"
+
+#include "common/diagnostics.hpp"
+#include "common/exit_status.hpp"
+#include "mqtk/protocol/topic.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace mqtk::apps::retain_clear {
+
+namespace {
+
+int usage(const std::string &message) {
+  print_error(message);
+  return exit_usage;
+}
+
+// Why filter cannot be used with -t/-T, or an empty string.
+std::string filter_problem(const std::string &filter, const char *flag) {
+  if (auto problem = protocol::topic_filter_error(filter); !problem.empty())
+    return std::string(flag) + " '" + filter + "' " + std::string(problem);
+  if (protocol::parse_shared_filter(filter))
+    return std::string(flag) + " '" + filter +
+           "' is a shared subscription, which never receives retained messages";
+  return {};
+}
+
+} // namespace
+
+int parse_options(int argc, char **argv, retain_clear_options &o, CLI::App &app) {
+  add_connection_options(app, o.connection);
+  bool version = false;
+  app.add_flag("--version", version, "Print the version and exit");
+  const char *what = "Retained messages";
+  app.add_option("-t,--topic", o.filters, "Topic filter to clear retained messages under (repeatable)")
+      ->group(what);
+  app.add_option("-T,--exclude", o.excludes, "Leave topics matching this filter alone (repeatable)")
+      ->group(what);
+  app.add_flag("-n,--dry-run", o.dry_run, "List what would be cleared; change nothing")->group(what);
+  app.add_option("--backup", o.backup,
+                 "Write every retained message found to FILE as JSON lines before clearing")
+      ->group(what);
+  app.add_flag("-y,--yes", o.yes, "Do not ask before clearing more than 10 messages from a terminal")
+      ->group(what);
+  const char *listing = "Listing";
+  app.add_option("--settle", o.settle,
+                 "Seconds without a retained message that end a listing when the sentinel does not come back "
+                 "(default 2)")
+      ->group(listing);
+  app.add_flag("--no-sentinel", o.no_sentinel,
+               "Do not publish a sentinel; end each listing after --settle seconds")
+      ->group(listing);
+  app.add_option("--sentinel-topic", o.sentinel_topic,
+                 "Topic of the sentinel (default mqtk/sentinel/<random>)")
+      ->group(listing);
+  app.add_option("-W,--timeout", o.timeout, "Give up after SECONDS (exit 9); 0 waits forever (default)")
+      ->group(listing);
+  app.add_flag("--json", o.json, "Print the report as one JSON object on stdout");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &) {
+    std::fputs(app.help().c_str(), stdout);
+    return exit_ok;
+  } catch (const CLI::ParseError &e) {
+    return usage(e.what());
+  }
+  if (version) {
+    std::printf("mqtk-retain-clear %s\n", MQTK_VERSION);
+    return exit_ok;
+  }
+
+  if (o.filters.empty())
+    return usage("give at least one topic filter with -t");
+  for (const auto &filter : o.filters)
+    if (auto problem = filter_problem(filter, "-t"); !problem.empty())
+      return usage(problem);
+  for (const auto &filter : o.excludes)
+    if (auto problem = filter_problem(filter, "-T"); !problem.empty())
+      return usage(problem);
+  if (!(o.settle > 0))
+    return usage("--settle must be more than 0 seconds");
+  if (o.timeout < 0)
+    return usage("-W/--timeout must not be negative");
+  if (o.no_sentinel && !o.sentinel_topic.empty())
+    return usage("give only one of --no-sentinel and --sentinel-topic");
+  if (!o.sentinel_topic.empty()) {
+    if (auto problem = protocol::topic_name_error(o.sentinel_topic); !problem.empty())
+      return usage("sentinel topic '" + o.sentinel_topic + "' " + std::string(problem));
+  }
+  return -1;
+}
+
+} // namespace mqtk::apps::retain_clear

@@ -1,0 +1,103 @@
+// mqtk-will-test: flags, validation and the usage errors that stop before anything is sent.
+#include "will-test/will_test.hpp"
+
+#include "common/diagnostics.hpp"
+#include "common/exit_status.hpp"
+#include "mqtk/protocol/topic.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace mqtk::apps::will_test {
+
+namespace {
+
+int usage(const std::string &message) {
+  print_error(message);
+  return exit_usage;
+}
+
+} // namespace
+
+bool wants_v5(const will_test_options &o) {
+  return o.content_type || o.message_expiry || !o.user_properties.empty() || o.response_topic ||
+         o.correlation_data || !o.payload_format.empty() || o.connection.will_delay > 0;
+}
+
+int parse_options(int argc, char **argv, will_test_options &o, CLI::App &app) {
+  add_connection_options(app, o.connection);
+  bool version = false;
+  std::string end;
+  app.add_flag("--version", version, "Print the version and exit");
+  const char *test = "Test";
+  app.add_option(
+         "--end", end,
+         "How the will client ends: abrupt (default), keepalive, graceful, disconnect-with-will, takeover")
+      ->group(test);
+  app.add_flag("--all", o.all, "Run every scenario and print a table")->group(test);
+  app.add_option("-W,--timeout", o.timeout,
+                 "Seconds to wait for the will after the end (default: the spec's time + tolerance + 1)")
+      ->group(test);
+  app.add_option("--tolerance", o.tolerance, "Seconds a will may come later than the spec's time (default 2)")
+      ->group(test);
+  app.add_flag("--keep-retained", o.keep_retained, "Leave a retained will on the broker (default: clear it)")
+      ->group(test);
+  app.add_flag("--json", o.json, "Print one JSON line per scenario on stdout");
+  const char *props = "Will properties (MQTT 5)";
+  app.add_option("--will-content-type", o.content_type, "Content type of the will")->group(props);
+  app.add_option("--will-message-expiry", o.message_expiry, "Message expiry interval of the will in seconds")
+      ->group(props);
+  app.add_option("--will-user-property", o.user_properties,
+                 "User property KEY=VALUE of the will (repeatable)")
+      ->group(props);
+  app.add_option("--will-response-topic", o.response_topic, "Response topic of the will")->group(props);
+  app.add_option("--will-correlation-data", o.correlation_data, "Correlation data of the will (text)")
+      ->group(props);
+  app.add_option("--will-payload-format", o.payload_format,
+                 "Payload format indicator of the will: utf8 or bytes")
+      ->group(props);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &) {
+    std::fputs(app.help().c_str(), stdout);
+    return exit_ok;
+  } catch (const CLI::ParseError &e) {
+    return usage(e.what());
+  }
+  if (version) {
+    std::printf("mqtk-will-test %s\n", MQTK_VERSION);
+    return exit_ok;
+  }
+
+  if (o.all && !end.empty())
+    return usage("give only one of --end and --all");
+  if (o.all) {
+    o.scenarios.assign(all_end_modes.begin(), all_end_modes.end());
+  } else {
+    const auto mode = parse_end_mode(end.empty() ? "abrupt" : end);
+    if (!mode)
+      return usage("--end '" + end +
+                   "' is not one of abrupt, keepalive, graceful, disconnect-with-will, takeover");
+    o.scenarios = {*mode};
+  }
+  if (o.timeout < 0)
+    return usage("-W/--timeout must not be negative");
+  if (o.tolerance < 0)
+    return usage("--tolerance must not be negative");
+  if (!o.payload_format.empty() && o.payload_format != "utf8" && o.payload_format != "bytes")
+    return usage("--will-payload-format must be utf8 or bytes");
+  for (const auto &pair : o.user_properties)
+    if (pair.find('=') == std::string::npos)
+      return usage("--will-user-property '" + pair + "' is not KEY=VALUE");
+  if (o.response_topic) {
+    if (auto problem = protocol::topic_name_error(*o.response_topic); !problem.empty())
+      return usage("will response topic '" + *o.response_topic + "' " + std::string(problem));
+  }
+  o.topic_given = app.count("--will-topic") > 0;
+  o.id_given = app.count("--id") > 0 || app.count("--id-prefix") > 0;
+  if (!o.all && o.scenarios.front() == end_mode::keepalive && o.connection.keepalive == 0)
+    return usage("--end keepalive needs a keepalive above 0 (-k)");
+  return -1;
+}
+
+} // namespace mqtk::apps::will_test
