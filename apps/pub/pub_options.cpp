@@ -1,6 +1,7 @@
 // mqtk-pub: flags, validation and the usage errors that stop before anything is sent.
 #include "pub/pub.hpp"
 
+#include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -21,7 +22,7 @@ int usage(const std::string &message) {
 int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   add_connection_options(app, o.connection);
   bool version = false;
-  app.add_flag("--version", version, "Print the version and exit");
+  add_version_flag(app, version);
   const char *msg = "Message";
   app.add_option("-t,--topic", o.topic, "Topic to publish to (--jsonl lines may name their own)")->group(msg);
   app.add_option("-m,--message", o.message, "Publish MSG as the payload")->group(msg);
@@ -49,18 +50,8 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   app.add_flag("--topic-alias", o.topic_alias, "Use topic aliases for repeated topics in streams")->group(v5);
   app.add_flag("--json", o.json, "Print one JSON result line per message on stdout");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp &) {
-    std::fputs(app.help().c_str(), stdout);
-    return exit_ok;
-  } catch (const CLI::ParseError &e) {
-    return usage(e.what());
-  }
-  if (version) {
-    std::printf("mqtk-pub %s\n", MQTK_VERSION);
-    return exit_ok;
-  }
+  if (int status = parse_command_line(app, argc, argv, version); status >= 0)
+    return status;
 
   const int sources = (app.count("--message") ? 1 : 0) + (app.count("--file") ? 1 : 0) + (stdin_whole ? 1 : 0) +
                       (stdin_lines ? 1 : 0) + (null_message ? 1 : 0) + (jsonl ? 1 : 0);

@@ -1,6 +1,7 @@
 // mqtk-retain-clear: flags, validation and the usage errors that stop before anything is sent.
 #include "retain-clear/retain_clear.hpp"
 
+#include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -31,7 +32,7 @@ std::string filter_problem(const std::string &filter, const char *flag) {
 int parse_options(int argc, char **argv, retain_clear_options &o, CLI::App &app) {
   add_connection_options(app, o.connection);
   bool version = false;
-  app.add_flag("--version", version, "Print the version and exit");
+  add_version_flag(app, version);
   const char *what = "Retained messages";
   app.add_option("-t,--topic", o.filters, "Topic filter to clear retained messages under (repeatable)")
       ->group(what);
@@ -58,18 +59,8 @@ int parse_options(int argc, char **argv, retain_clear_options &o, CLI::App &app)
       ->group(listing);
   app.add_flag("--json", o.json, "Print the report as one JSON object on stdout");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp &) {
-    std::fputs(app.help().c_str(), stdout);
-    return exit_ok;
-  } catch (const CLI::ParseError &e) {
-    return usage(e.what());
-  }
-  if (version) {
-    std::printf("mqtk-retain-clear %s\n", MQTK_VERSION);
-    return exit_ok;
-  }
+  if (int status = parse_command_line(app, argc, argv, version); status >= 0)
+    return status;
 
   if (o.filters.empty())
     return usage("give at least one topic filter with -t");

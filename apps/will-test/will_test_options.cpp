@@ -1,6 +1,7 @@
 // mqtk-will-test: flags, validation and the usage errors that stop before anything is sent.
 #include "will-test/will_test.hpp"
 
+#include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -27,7 +28,7 @@ int parse_options(int argc, char **argv, will_test_options &o, CLI::App &app) {
   add_connection_options(app, o.connection);
   bool version = false;
   std::string end;
-  app.add_flag("--version", version, "Print the version and exit");
+  add_version_flag(app, version);
   const char *test = "Test";
   app.add_option(
          "--end", end,
@@ -56,18 +57,8 @@ int parse_options(int argc, char **argv, will_test_options &o, CLI::App &app) {
                  "Payload format indicator of the will: utf8 or bytes")
       ->group(props);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp &) {
-    std::fputs(app.help().c_str(), stdout);
-    return exit_ok;
-  } catch (const CLI::ParseError &e) {
-    return usage(e.what());
-  }
-  if (version) {
-    std::printf("mqtk-will-test %s\n", MQTK_VERSION);
-    return exit_ok;
-  }
+  if (int status = parse_command_line(app, argc, argv, version); status >= 0)
+    return status;
 
   if (o.all && !end.empty())
     return usage("give only one of --end and --all");

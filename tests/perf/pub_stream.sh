@@ -14,7 +14,7 @@ run() { # run NAME QOS COMMAND...
   local name=$1 qos=$2
   shift 2
   local topic="stream/$name/$qos" count=$PERF_DIR/count
-  (timeout 300 mosquitto_sub -h 127.0.0.1 -p "$PERF_PORT" -t "$topic" -q "$qos" -C "$lines" | wc -l >"$count") &
+  (timeout 120 mosquitto_sub -h 127.0.0.1 -p "$PERF_PORT" -t "$topic" -q "$qos" -C "$lines" | wc -l >"$count") &
   local sub=$!
   sleep 0.5
   local start end rss
