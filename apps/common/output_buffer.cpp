@@ -13,12 +13,15 @@
 
 namespace mqtk::apps {
 
-output_buffer::output_buffer(runtime &rt, int fd, std::size_t threshold)
-    : rt_(rt), fd_(fd), threshold_(threshold), self_(std::make_shared<output_buffer *>(this)) {
+output_buffer::output_buffer(runtime &rt, int fd, std::chrono::milliseconds max_delay, std::size_t threshold)
+    : rt_(rt), fd_(fd), max_delay_(max_delay), threshold_(threshold), timer_(rt),
+      self_(std::make_shared<output_buffer *>(this)) {
   text_.reserve(threshold_ + threshold_ / 4);
 }
 
-output_buffer::~output_buffer() { *self_ = nullptr; }
+output_buffer::~output_buffer() {
+  *self_ = nullptr;
+}
 
 void output_buffer::on_failure(std::function<void(bool, const std::string &)> handler) {
   on_failure_ = std::move(handler);
@@ -36,6 +39,13 @@ void output_buffer::commit() {
   if (scheduled_ || text_.empty())
     return;
   scheduled_ = true;
+  if (max_delay_.count() > 0) {
+    timer_.start(max_delay_, [this] {
+      scheduled_ = false;
+      write_all();
+    });
+    return;
+  }
   boost::asio::post(rt_.io(), [weak = std::weak_ptr<output_buffer *>(self_)] {
     const auto self = weak.lock();
     if (!self || *self == nullptr)
@@ -52,6 +62,10 @@ bool output_buffer::flush() {
 }
 
 bool output_buffer::write_all() {
+  if (scheduled_ && max_delay_.count() > 0) {
+    scheduled_ = false;
+    timer_.cancel();
+  }
   std::size_t done = 0;
   while (done < text_.size() && !failed_) {
     const ssize_t n = ::write(fd_, text_.data() + done, text_.size() - done);

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "common/runtime.hpp"
+
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -7,16 +10,14 @@
 
 namespace mqtk::apps {
 
-class runtime;
-
-// Data output (stdout) collected in one large buffer and written in big chunks: as soon as it holds
-// threshold bytes, once the event loop has handled the events at hand (so a terminal or a pipe
-// reader sees each batch of messages at once, with no write per message), and on flush(). A
-// failed write (EPIPE: the reader went away, as with `| head`) stops all further output.
+// Data output (stdout) collected in one large buffer and written in big chunks, never once per
+// message: as soon as it holds threshold bytes, at most max_delay after the first unwritten byte
+// (with max_delay 0: once the event loop has handled the events at hand, for a terminal), and on
+// flush(). A failed write (EPIPE: the reader went away, as with `| head`) stops all output.
 class output_buffer {
 public:
   // A buffer for file descriptor fd on rt's loop.
-  output_buffer(runtime &rt, int fd, std::size_t threshold = 256 * 1024);
+  output_buffer(runtime &rt, int fd, std::chrono::milliseconds max_delay, std::size_t threshold = 256 * 1024);
   // Drops what was not flushed; call flush() first.
   ~output_buffer();
   output_buffer(const output_buffer &) = delete;
@@ -39,7 +40,9 @@ private:
 
   runtime &rt_;
   int fd_;
+  std::chrono::milliseconds max_delay_;
   std::size_t threshold_;
+  runtime::timer timer_;
   std::string text_;
   bool scheduled_ = false;
   bool failed_ = false;

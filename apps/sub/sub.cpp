@@ -1,0 +1,389 @@
+// mqtk-sub: the run loop. Subscribes (again after a reconnect that lost the session), prints every
+// message through one large output buffer, clears retained messages on request, and ends on -C,
+// -W, -E, the end of the retained burst, SIGINT or a closed stdout with the matching exit status.
+#include "sub/sub.hpp"
+
+#include "common/diagnostics.hpp"
+#include "common/exit_status.hpp"
+#include "common/output_buffer.hpp"
+#include "common/runtime.hpp"
+#include "mqtk/client/client.hpp"
+#include "mqtk/protocol/error.hpp"
+#include "mqtk/protocol/topic.hpp"
+#include "sub/batch_pacer.hpp"
+#include "sub/retained_burst.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <unordered_map>
+
+namespace mqtk::apps::sub {
+
+namespace {
+
+using protocol::qos;
+
+std::string reason_text(protocol::reason_code code) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
+  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
+}
+
+// A SUBACK reason: MQTT 3.x has one failure code, 0x80 "Failure", without the 5.0 meanings.
+std::string suback_reason_text(protocol::protocol_version version, protocol::reason_code code) {
+  if (version != protocol::protocol_version::v5 && protocol::is_error(code))
+    return "Failure (0x80)";
+  return reason_text(code);
+}
+
+std::string seconds_text(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g s", seconds);
+  return buffer;
+}
+
+bool has_wildcard(const std::string &filter) {
+  return filter.find_first_of("+#") != std::string::npos;
+}
+
+// How long output may wait to be written with more: a terminal gets each batch of messages as soon
+// as the loop is idle; pipes and files get one write per 256 KiB or per 10 ms, whichever comes first.
+std::chrono::milliseconds output_delay() {
+  return ::isatty(STDOUT_FILENO) ? std::chrono::milliseconds(0) : std::chrono::milliseconds(10);
+}
+
+class subscriber final : public client::client_handler {
+public:
+  subscriber(runtime &rt, sub_options options, client::client_options client_options)
+      : rt_(rt), o_(std::move(options)), client_(rt.io(), std::move(client_options), *this),
+        printer_(o_.mode, o_.newline, o_.format), out_(rt, STDOUT_FILENO, output_delay()),
+        pacer_(rt, std::chrono::microseconds(500)), deadline_(rt),
+        burst_(rt, o_.settle,
+               {[this](const protocol::publish &p) { return client_.publish(p); }, [this] { end(exit_ok); },
+                [](const std::string &text) { print_warning(text); }}) {}
+
+  void start() {
+    rt_.on_interrupt([this] { end(exit_interrupted); });
+    out_.on_failure([this](bool broken_pipe, const std::string &error) {
+      if (!broken_pipe)
+        print_error("cannot write to stdout: " + error);
+      end(broken_pipe ? exit_ok : exit_internal);
+    });
+    if (o_.timeout > 0) {
+      deadline_.start(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(o_.timeout)),
+                      [this] { timed_out(); });
+    }
+    client_.start();
+  }
+
+  // ---- client events -------------------------------------------------------------------------
+  void on_connected(const protocol::connack &connack, bool fell_back) override {
+    if (fell_back && o_.wants_v5()) {
+      print_error(
+          "the broker only speaks MQTT 3.1.1; --no-local, --retain-as-published, --retain-handling and "
+          "--subscription-id need MQTT 5");
+      end(exit_usage);
+      return;
+    }
+    if (connected_before_)
+      print_warning(connack.session_present ? "reconnected; the broker kept the session"
+                                            : "reconnected; the session was not kept, subscribing again");
+    const bool subscribe_now = !connected_before_ || !connack.session_present || awaiting_suback_;
+    connected_before_ = true;
+    if (!ending_ && subscribe_now && !subscribe())
+      return;
+    pump_clears();
+    maybe_disconnect();
+  }
+
+  void on_connection_lost(std::string_view message, std::chrono::milliseconds delay) override {
+    out_.flush();
+    print_warning(std::string(message) + "; reconnecting in " +
+                  seconds_text(std::chrono::duration<double>(delay).count()));
+  }
+
+  void on_suback(const protocol::suback &ack) override {
+    if (ack.packet_id != subscribe_id_)
+      return;
+    awaiting_suback_ = false;
+    std::size_t refused = 0;
+    for (std::size_t i = 0; i < o_.topics.size(); ++i)
+      if (protocol::is_error(ack.reasons[i]))
+        ++refused;
+    if (refused > 0) {
+      const bool go_on = o_.allow_partial && refused < o_.topics.size();
+      for (std::size_t i = 0; i < o_.topics.size(); ++i) {
+        if (!protocol::is_error(ack.reasons[i]))
+          continue;
+        std::string line = "the broker refused the subscription to '" + o_.topics[i] +
+                           "': " + suback_reason_text(client_.session().version(), ack.reasons[i]);
+        if (ack.props.reason_string)
+          line += ": " + std::string(*ack.props.reason_string);
+        if (go_on)
+          print_warning(line);
+        else
+          print_error(line);
+      }
+      if (!go_on) {
+        end(exit_operation_refused);
+        return;
+      }
+    }
+    if (o_.connection.debug) {
+      for (std::size_t i = 0; i < o_.topics.size(); ++i)
+        if (!protocol::is_error(ack.reasons[i]))
+          print_debug("subscribed to '" + o_.topics[i] + "' with QoS " +
+                      std::to_string(static_cast<int>(ack.reasons[i])));
+    }
+    if (o_.exit_after_subscribe) {
+      end(exit_ok);
+      return;
+    }
+    if (o_.retained_only) {
+      const bool sentinel_granted =
+          ack.reasons.size() > o_.topics.size() && !protocol::is_error(ack.reasons.back());
+      burst_.subscribed(sentinel_granted, client_.session().limits().maximum_qos);
+    }
+  }
+
+  void on_message(const protocol::publish &m) override {
+    if (ending_)
+      return;
+    pacer_.message_handled();
+    if (o_.retained_only) {
+      if (burst_.on_message(m) || !m.retain)
+        return;
+    }
+    for (const auto &filter : o_.hidden)
+      if (protocol::topic_matches(filter, m.topic))
+        return;
+    if (m.retain && o_.skip_retained)
+      return;
+    if (m.retain && o_.remove_retained) {
+      clears_.emplace_back(m.topic);
+      pump_clears();
+    }
+    printer_.append(out_.text(), m);
+    out_.commit();
+    if (o_.count != 0 && ++printed_ >= o_.count)
+      end(exit_ok);
+  }
+
+  void on_publish_done(std::uint16_t id, protocol::reason_code reason,
+                       const protocol::properties &props) override {
+    if (burst_.on_publish_done(id, reason))
+      return;
+    auto it = clearing_.find(id);
+    if (it == clearing_.end())
+      return;
+    if (protocol::is_error(reason)) {
+      ++refused_clears_;
+      std::string line =
+          "the broker refused to clear the retained message on '" + it->second + "': " + reason_text(reason);
+      if (props.reason_string)
+        line += ": " + std::string(*props.reason_string);
+      print_error(line);
+    }
+    clearing_.erase(it);
+    pump_clears();
+    maybe_disconnect();
+  }
+
+  void on_lost(protocol::packet_type type, std::uint16_t id) override {
+    if (type == protocol::packet_type::subscribe && id == subscribe_id_) {
+      awaiting_suback_ = true;
+      return;
+    }
+    if (type != protocol::packet_type::publish)
+      return;
+    if (auto it = clearing_.find(id); it != clearing_.end()) {
+      clears_.push_front(std::move(it->second));
+      clearing_.erase(it);
+    }
+  }
+
+  void on_writable() override { pump_clears(); }
+
+  void on_closed(const client::close_reason &why) override {
+    burst_.cancel();
+    deadline_.cancel();
+    out_.flush();
+    const std::size_t unacknowledged = clearing_.size() + clears_.size();
+    int status = exit_ok;
+    if (status_) {
+      status = *status_;
+    } else {
+      if (why.kind != client::close_kind::normal)
+        print_error(why.message);
+      status = exit_status_for(why, unacknowledged > 0);
+    }
+    if (unacknowledged > 0 && o_.remove_retained)
+      print_error(std::to_string(unacknowledged) + " retained message(s) were not cleared");
+    if (status == exit_ok && refused_clears_ > 0)
+      status = exit_operation_refused;
+    if (status == exit_ok && unacknowledged > 0)
+      status = exit_incomplete;
+    rt_.finish(status);
+  }
+
+private:
+  // Sends the SUBSCRIBE (user filters, then the sentinel); false when the run ended instead.
+  bool subscribe() {
+    const auto &limits = client_.session().limits();
+    const bool v5 = client_.session().version() == protocol::protocol_version::v5;
+    std::string missing;
+    if (v5 && o_.subscription_id && !limits.subscription_identifier_available)
+      missing = "subscription identifiers (--subscription-id)";
+    else if (v5 && !o_.share_group.empty() && !limits.shared_subscription_available)
+      missing = "shared subscriptions (--share)";
+    else if (v5 && !limits.wildcard_subscription_available &&
+             std::any_of(o_.topics.begin(), o_.topics.end(), has_wildcard))
+      missing = "wildcard subscriptions";
+    if (!missing.empty()) {
+      print_error("the broker does not support " + missing);
+      end(exit_operation_refused);
+      return false;
+    }
+    protocol::subscribe request;
+    protocol::subscribe_options options;
+    options.max_qos = static_cast<qos>(o_.qos);
+    options.no_local = o_.no_local;
+    options.retain_as_published = o_.retain_as_published;
+    options.retain_handling = static_cast<std::uint8_t>(o_.retain_handling.value_or(0));
+    for (const auto &filter : o_.topics)
+      request.subscriptions.push_back({filter, options});
+    if (o_.retained_only && !burst_.sentinel_topic().empty())
+      request.subscriptions.push_back({burst_.sentinel_topic(), {qos::at_least_once, false, false, 0}});
+    if (o_.subscription_id)
+      request.props.subscription_identifiers.push_back(*o_.subscription_id);
+    const auto sent = client_.subscribe(request);
+    if (sent.error) {
+      print_error("cannot subscribe: " + sent.error.message());
+      end(exit_internal);
+      return false;
+    }
+    subscribe_id_ = sent.packet_id;
+    awaiting_suback_ = true;
+    return true;
+  }
+
+  // Publishes the queued clears of retained messages as far as the in-flight window allows.
+  void pump_clears() {
+    while (!clears_.empty() && client_.connected() && !disconnecting_) {
+      protocol::publish p;
+      p.topic = clears_.front();
+      p.retain = true;
+      p.qos = client_.session().limits().maximum_qos == qos::at_most_once ? qos::at_most_once
+                                                                          : qos::at_least_once;
+      const auto sent = client_.publish(p);
+      if (sent.error == protocol::errc::would_block || sent.error == protocol::errc::not_connected)
+        return;
+      if (sent.error) {
+        print_error("cannot clear the retained message on '" + clears_.front() +
+                    "': the broker does not allow retained messages");
+        ++refused_clears_;
+        clears_.clear();
+        end(exit_operation_refused);
+        return;
+      }
+      if (sent.packet_id != 0)
+        clearing_.emplace(sent.packet_id, std::move(clears_.front()));
+      clears_.pop_front();
+    }
+  }
+
+  void timed_out() {
+    if (ending_)
+      return;
+    std::string line = "timed out after " + seconds_text(o_.timeout);
+    if (o_.count != 0)
+      line += " with " + std::to_string(printed_) + " of " + std::to_string(o_.count) + " message(s)";
+    else if (awaiting_suback_ || !connected_before_)
+      line += " before the subscription was acknowledged";
+    print_error(line);
+    end(exit_timeout);
+  }
+
+  // Ends the run with status: waits for outstanding clears (when ending successfully), then DISCONNECT.
+  void end(int status) {
+    if (ending_)
+      return;
+    ending_ = true;
+    status_ = status;
+    burst_.cancel();
+    deadline_.cancel();
+    maybe_disconnect();
+  }
+
+  void maybe_disconnect() {
+    if (!ending_ || disconnecting_)
+      return;
+    const bool clears_left = !clears_.empty() || !clearing_.empty();
+    if (*status_ == exit_ok && clears_left && client_.connected())
+      return;
+    disconnecting_ = true;
+    out_.flush();
+    client_.disconnect();
+  }
+
+  runtime &rt_;
+  sub_options o_;
+  client::client client_;
+  message_printer printer_;
+  output_buffer out_;
+  batch_pacer pacer_;
+  runtime::timer deadline_;
+  retained_burst burst_;
+  std::deque<std::string> clears_;                          // retained messages to clear, not yet sent
+  std::unordered_map<std::uint16_t, std::string> clearing_; // clears sent, waiting for PUBACK
+  std::uint64_t printed_ = 0;
+  std::size_t refused_clears_ = 0;
+  std::uint16_t subscribe_id_ = 0;
+  std::optional<int> status_;
+  bool connected_before_ = false, awaiting_suback_ = false, ending_ = false, disconnecting_ = false;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  set_program_name("mqtk-sub");
+  CLI::App app{"mqtk-sub: subscribe to MQTT topics and print the messages", "mqtk-sub"};
+  sub_options options;
+  if (int status = parse_options(argc, argv, options, app); status >= 0)
+    return status;
+  auto resolved =
+      resolve_connection(app, options.connection, environment::from_process(), {"sub", std::nullopt});
+  if (!resolved.error.empty()) {
+    print_error(resolved.error);
+    return exit_usage;
+  }
+  for (const auto &warning : resolved.warnings)
+    print_warning(warning);
+  auto &client_options = resolved.options;
+  if (options.wants_v5() && client_options.version_pinned &&
+      client_options.session.version != protocol::protocol_version::v5) {
+    print_error("--no-local, --retain-as-published, --retain-handling and --subscription-id need -V 5");
+    return exit_usage;
+  }
+  // Receive Maximum: with -C the broker cannot hand over more QoS 1/2 messages than will be printed.
+  // Else 65,534, sent explicitly: mosquitto reads an absent one (65,535) as "use max_inflight_messages"
+  // (20), holds the rest of a retained burst in a queue of 1,000 and drops what does not fit.
+  client_options.session.receive_maximum =
+      static_cast<std::uint16_t>(options.count != 0 ? std::min<std::uint64_t>(options.count, 65534) : 65534);
+  if (options.connection.debug)
+    client_options.debug = [](std::string_view line) { print_debug(line); };
+
+  runtime rt;
+  subscriber sub(rt, std::move(options), std::move(client_options));
+  sub.start();
+  return rt.run();
+}
+
+} // namespace mqtk::apps::sub

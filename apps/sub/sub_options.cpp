@@ -1,0 +1,163 @@
+// mqtk-sub: flags, validation and the usage errors that stop before connecting.
+#include "sub/sub.hpp"
+
+#include "common/command_line.hpp"
+#include "common/diagnostics.hpp"
+#include "common/exit_status.hpp"
+#include "mqtk/protocol/topic.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace mqtk::apps::sub {
+
+namespace {
+
+constexpr std::uint32_t max_subscription_id = 268'435'455;
+
+int usage(const std::string &message) {
+  print_error(message);
+  return exit_usage;
+}
+
+// Why group cannot be a shared subscription group name, or "" when it can.
+std::string group_error(const std::string &group) {
+  if (group.empty())
+    return "--share needs a group name";
+  if (group.find_first_of("/+#") != std::string::npos)
+    return "--share group '" + group + "' must not contain '/', '+' or '#'";
+  return {};
+}
+
+// Checks the combinations of output and ending flags; "" when they fit together.
+std::string combination_error(const sub_options &o, const CLI::App &app, int output_modes) {
+  if (output_modes > 1)
+    return "give only one of -v, -F, --json and --pretty";
+  if (!o.newline && (o.mode == output_mode::json || o.mode == output_mode::pretty))
+    return "-N applies to the payload, -v and -F output, not to --json or --pretty";
+  if (app.count("--count") && o.count == 0)
+    return "-C must be at least 1";
+  if (app.count("--timeout") && !(o.timeout > 0))
+    return "-W must be more than 0 seconds";
+  if (o.settle && !o.retained_only)
+    return "--settle only applies to --retained-only";
+  if (o.settle && !(*o.settle > 0))
+    return "--settle must be more than 0 seconds";
+  if (o.retained_only && o.skip_retained)
+    return "--retained-only and -R exclude each other: nothing would be printed";
+  if (o.retained_only && o.retain_handling == 2)
+    return "--retained-only with --retain-handling 2 would receive no retained messages";
+  if (o.retained_only && o.exit_after_subscribe)
+    return "give only one of --retained-only and -E";
+  if (o.remove_retained && o.skip_retained)
+    return "--remove-retained and -R exclude each other: -R skips the messages to clear";
+  if (o.qos < 0 || o.qos > 2)
+    return "QoS " + std::to_string(o.qos) + " is not 0, 1 or 2";
+  if (o.retain_handling && (*o.retain_handling < 0 || *o.retain_handling > 2))
+    return "--retain-handling must be 0, 1 or 2";
+  if (o.subscription_id && (*o.subscription_id == 0 || *o.subscription_id > max_subscription_id))
+    return "--subscription-id must be from 1 to 268435455";
+  return {};
+}
+
+} // namespace
+
+int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
+  add_connection_options(app, o.connection);
+  bool version = false;
+  add_version_flag(app, version);
+
+  const char *subscription = "Subscription";
+  app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")
+      ->allow_extra_args(false)
+      ->group(subscription);
+  app.add_option("-T,--filter-out", o.hidden, "Do not print messages whose topic matches FILTER (repeatable)")
+      ->allow_extra_args(false)
+      ->group(subscription);
+  app.add_option("-q,--qos", o.qos, "Maximum QoS of the subscriptions: 0, 1 or 2 (default 0)")
+      ->group(subscription);
+  app.add_option("--share", o.share_group,
+                 "Subscribe as member GROUP of a shared subscription ($share/GROUP/...)")
+      ->group(subscription);
+  app.add_flag("--no-local", o.no_local, "Do not receive our own publishes (MQTT 5)")->group(subscription);
+  app.add_flag("--retain-as-published", o.retain_as_published,
+               "Keep the retain flag of live messages as published (MQTT 5)")
+      ->group(subscription);
+  app.add_option("--retain-handling", o.retain_handling,
+                 "Retained messages on subscribe: 0 always, 1 new subscriptions only, 2 never (MQTT 5)")
+      ->group(subscription);
+  app.add_option("--subscription-id", o.subscription_id, "Subscription identifier 1-268435455 (MQTT 5)")
+      ->group(subscription);
+  app.add_flag("--allow-partial", o.allow_partial, "Go on when the broker refuses some but not all filters")
+      ->group(subscription);
+  app.add_flag("--remove-retained", o.remove_retained, "Clear each retained message received")
+      ->group(subscription);
+
+  const char *output = "Output";
+  bool verbose = false, json = false, pretty = false, no_newline = false;
+  std::string format;
+  app.add_flag("-v,--verbose", verbose, "Print the topic and the payload")->group(output);
+  app.add_flag("-N,--no-newline", no_newline, "Do not end each message with a newline")->group(output);
+  app.add_option("-F,--format", format,
+                 "Print each message with a template (%t %p %q %r %m %l %x %I %U %j ...)")
+      ->group(output);
+  app.add_flag("--json", json, "Print one JSON object per message and line (lossless)")->group(output);
+  app.add_flag("--pretty", pretty, "Print each message as a readable multi-line block")->group(output);
+
+  const char *ending = "Ending";
+  app.add_option("-C,--count", o.count, "Exit 0 after COUNT messages")->group(ending);
+  app.add_option("-W,--timeout", o.timeout,
+                 "Exit 9 when SECONDS pass before the end (counted from the start)")
+      ->group(ending);
+  app.add_flag("-E,--exit-after-subscribe", o.exit_after_subscribe,
+               "Exit 0 once the subscription is acknowledged")
+      ->group(ending);
+  app.add_flag("--retained-only", o.retained_only, "Print the retained messages present now, then exit 0")
+      ->group(ending);
+  app.add_option("--settle", o.settle,
+                 "With --retained-only: end after SECONDS without a message instead of using a sentinel")
+      ->group(ending);
+  app.add_flag("-R,--skip-retained", o.skip_retained, "Do not print retained messages")->group(ending);
+
+  if (int status = parse_command_line(app, argc, argv, version); status >= 0)
+    return status;
+
+  const int output_modes =
+      (verbose ? 1 : 0) + (app.count("--format") ? 1 : 0) + (json ? 1 : 0) + (pretty ? 1 : 0);
+  o.mode = verbose                 ? output_mode::verbose
+           : app.count("--format") ? output_mode::format
+           : json                  ? output_mode::json
+           : pretty                ? output_mode::pretty
+                                   : output_mode::payload;
+  o.newline = !no_newline;
+  if (auto problem = combination_error(o, app, output_modes); !problem.empty())
+    return usage(problem);
+  if (o.mode == output_mode::format) {
+    if (auto problem = parse_format(format, o.format); !problem.empty())
+      return usage("-F '" + format + "': " + problem);
+  }
+
+  if (o.topics.empty())
+    return usage("give at least one topic filter with -t");
+  if (app.count("--share")) {
+    if (auto problem = group_error(o.share_group); !problem.empty())
+      return usage(problem);
+  }
+  for (auto &filter : o.topics) {
+    if (auto problem = protocol::topic_filter_error(filter); !problem.empty())
+      return usage("topic filter '" + filter + "' " + std::string(problem));
+    if (app.count("--share")) {
+      if (protocol::parse_shared_filter(filter))
+        return usage("topic filter '" + filter + "' is already a shared subscription; leave out --share");
+      filter = "$share/" + o.share_group + "/" + filter;
+      if (auto problem = protocol::topic_filter_error(filter); !problem.empty())
+        return usage("shared filter '" + filter + "' " + std::string(problem));
+    }
+  }
+  for (const auto &filter : o.hidden) {
+    if (auto problem = protocol::topic_filter_error(filter); !problem.empty())
+      return usage("-T filter '" + filter + "' " + std::string(problem));
+  }
+  return -1;
+}
+
+} // namespace mqtk::apps::sub
