@@ -8,6 +8,7 @@
 //   - topic_matches on valid inputs agrees with a level-splitting reference matcher;
 //   - a valid filter matches the name made by filling its wildcards.
 #include "mqtk/protocol/topic.hpp"
+#include "../unit/reference_utf8.hpp"
 #include "mqtk/protocol/utf8.hpp"
 
 #include <cstddef>
@@ -28,45 +29,6 @@ namespace {
   std::abort();
 }
 
-bool reference_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    std::size_t length;
-    std::uint32_t cp;
-    if (lead < 0x80) {
-      length = 1;
-      cp = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      cp = lead & 0x1Fu;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      cp = lead & 0x0Fu;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      cp = lead & 0x07u;
-    } else {
-      return false;
-    }
-    if (s.size() - i < length) {
-      return false;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (c & 0x3Fu);
-    }
-    const std::uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < minimum[length] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
 
 std::vector<std::string_view> split_levels(std::string_view s) {
   std::vector<std::string_view> levels;
@@ -123,7 +85,7 @@ std::string fill_wildcards(std::string_view filter) {
 
 void check_strings(std::string_view s) {
   const bool utf8 = proto::is_valid_utf8(s);
-  if (utf8 != reference_utf8(s)) {
+  if (utf8 != mqtk::test::reference_utf8(s)) {
     finding("is_valid_utf8 disagrees with the reference", s);
   }
   const bool mqtt = utf8 && s.size() <= 65'535 && s.find('\0') == std::string_view::npos;

@@ -1,3 +1,4 @@
+#include "reference_utf8.hpp"
 #include "mqtk/protocol/utf8.hpp"
 
 #include <doctest/doctest.h>
@@ -36,47 +37,6 @@ std::string encode(std::uint32_t cp) {
                 static_cast<int>(0x80 | ((cp >> 6) & 0x3F)), static_cast<int>(0x80 | (cp & 0x3F))});
 }
 
-// An independent reference: decode by bit patterns, then reject overlongs, surrogates and
-// values above U+10FFFF.
-bool reference_valid(const std::string &s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    std::size_t length;
-    std::uint32_t cp;
-    if (lead < 0x80) {
-      length = 1;
-      cp = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      cp = lead & 0x1Fu;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      cp = lead & 0x0Fu;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      cp = lead & 0x07u;
-    } else {
-      return false;
-    }
-    if (s.size() - i < length) {
-      return false;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (c & 0x3Fu);
-    }
-    const std::uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < minimum[length] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
 
 } // namespace
 
@@ -185,12 +145,12 @@ TEST_CASE("is_valid_utf8 agrees with a reference decoder") {
   SUBCASE("every one- and two-byte string") {
     std::size_t wrong = 0;
     for (int a = 0; a < 256; ++a) {
-      if (is_valid_utf8(bytes({a})) != reference_valid(bytes({a}))) {
+      if (is_valid_utf8(bytes({a})) != mqtk::test::reference_utf8(bytes({a}))) {
         ++wrong;
       }
       for (int b = 0; b < 256; ++b) {
         const auto s = bytes({a, b});
-        if (is_valid_utf8(s) != reference_valid(s)) {
+        if (is_valid_utf8(s) != mqtk::test::reference_utf8(s)) {
           ++wrong;
         }
       }
@@ -204,14 +164,14 @@ TEST_CASE("is_valid_utf8 agrees with a reference decoder") {
       for (int b = 0; b < 256; ++b) {
         for (int c = 0; c < 256; ++c) {
           const auto s = bytes({a, b, c});
-          if (is_valid_utf8(s) != reference_valid(s)) {
+          if (is_valid_utf8(s) != mqtk::test::reference_utf8(s)) {
             ++wrong;
           }
         }
         for (int c : samples) {
           for (int d : samples) {
             const auto s = bytes({a, b, c, d});
-            if (is_valid_utf8(s) != reference_valid(s)) {
+            if (is_valid_utf8(s) != mqtk::test::reference_utf8(s)) {
               ++wrong;
             }
           }
