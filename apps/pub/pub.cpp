@@ -83,6 +83,11 @@ public:
     for (const auto &[k, v] : user_pairs_)
       props.user_properties.push_back({k, v});
     props_.assign(props);
+    single_.topic = o_.topic;
+    single_.payload = {payload_.data(), payload_.size()};
+    single_.qos = static_cast<protocol::qos>(o_.qos);
+    single_.retain = o_.retain;
+    single_.props = props_.get();
     return true;
   }
 
@@ -173,6 +178,7 @@ private:
   struct record {
     std::uint64_t sequence;
     std::string topic;
+    protocol::qos qos;
     clock::time_point sent_at;
   };
 
@@ -279,18 +285,7 @@ private:
     maybe_finish();
   }
 
-  bool send_single() {
-    json_message m;
-    m.topic = o_.topic;
-    m.qos = static_cast<protocol::qos>(o_.qos);
-    m.retain = o_.retain;
-    single_.topic = o_.topic;
-    single_.payload = {payload_.data(), payload_.size()};
-    single_.qos = m.qos;
-    single_.retain = o_.retain;
-    single_.props = props_.get();
-    return publish(single_);
-  }
+  bool send_single() { return publish(single_); }
 
   bool send(const json_message &m) {
     protocol::publish p = m.view();
@@ -313,8 +308,7 @@ private:
       stop_source();
       return false;
     }
-    ++sent_;
-    record rec{sequence_, std::string(p.topic), clock::now()};
+    record rec{sequence_, std::string(p.topic), p.qos, clock::now()};
     if (p.qos == protocol::qos::at_most_once)
       report(rec, 0, protocol::reason_code::success, false);
     else
@@ -364,7 +358,7 @@ private:
     line_.clear();
     line_ += "{\"sequence\":" + std::to_string(rec.sequence) + ",\"topic\":";
     append_json_string(line_, rec.topic);
-    line_ += ",\"qos\":" + std::to_string(acknowledged ? (id ? o_.qos : 0) : 0);
+    line_ += ",\"qos\":" + std::to_string(static_cast<int>(rec.qos));
     if (acknowledged) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "%u", static_cast<unsigned>(reason));
@@ -393,7 +387,7 @@ private:
   protocol::publish single_;
   std::optional<json_message> stashed_;
   std::unordered_map<std::uint16_t, record> inflight_;
-  std::uint64_t remaining_ = 0, sequence_ = 0, sent_ = 0, acknowledged_ = 0, refused_ = 0, lost_ = 0,
+  std::uint64_t remaining_ = 0, sequence_ = 0, acknowledged_ = 0, refused_ = 0, lost_ = 0,
                 line_number_ = 0;
   clock::time_point next_send_{};
   std::string line_;

@@ -134,6 +134,14 @@ class JsonLines(PubTestCase):
         self.assertTrue(result["acknowledged"])
         self.assertGreaterEqual(result["ack_ms"], 0)
 
+    def test_json_results_report_each_lines_own_qos(self):
+        r = self.pub("--jsonl", "--json", "-q", "0",
+                     input=b'{"topic":"p/q","payload":"a","qos":2}\n{"topic":"p/q","payload":"b"}\n')
+        self.assertEqual(r.status, 0, r.stderr)
+        results = [json.loads(line) for line in r.stdout.splitlines()]
+        self.assertEqual(sorted((x["sequence"], x["qos"], x["acknowledged"]) for x in results),
+                         [(1, 2, True), (2, 0, False)])
+
 
 class BadInput(PubTestCase):
     def test_bad_input_is_refused_before_anything_is_sent(self):
