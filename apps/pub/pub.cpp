@@ -423,6 +423,7 @@ int main(int argc, char **argv) {
   session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(options.max_inflight, 65535));
   if (options.qos > 0 && session.version == protocol::protocol_version::v5 && session.session_expiry == 0)
     session.session_expiry = 60; // lets a reconnect resume and resend unacknowledged messages
+  session.republish_qos1 = true; // a broker that lost the session still gets every QoS 1 message
   if (options.connection.debug)
     client_options.debug = [](std::string_view line) { print_debug(line); };
 

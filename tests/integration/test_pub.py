@@ -231,5 +231,35 @@ class Loss(unittest.TestCase):
         self.assertNotIn("Outgoing messages are being dropped", broker.log_text())
 
 
+    def test_broker_restart_that_loses_the_session_gets_qos1_messages_again(self):
+        # Without -c the publisher's session starts clean, and mosquitto 2.0 does not persist such a
+        # session across a restart: the reconnect finds no session and the QoS 1 messages in flight
+        # must be published again as new ones. The subscriber's own session is persistent.
+        broker = t.use_broker(self, t.Mosquitto(persistence=True, extra_config=["max_queued_messages 0"]))
+        total = 3000
+        sub = t.start_mosquitto_sub([*broker.client_args(), "-t", "again/x", "-q", "1", "-c", "-i", "keeper2"])
+        self.addCleanup(sub.kill)
+        broker.wait_subscribed("keeper2")
+        data = "".join(f"{i}\n" for i in range(total)).encode()
+        pub = t.start_tool(["mqtk-pub", *broker.client_args(), "-t", "again/x", "-q", "1", "-l", "--json",
+                            "--rate", "1000", "-d"], input=data)
+        self.addCleanup(pub.kill)
+        pub.wait_for_output(b'"sequence":500,', timeout=20)
+        broker.stop()
+        time.sleep(0.5)
+        broker.start()
+        result = pub.wait(60)
+        self.assertEqual(result.status, 0, result.stderr[-2000:])
+        trace = result.stderr.decode()
+        self.assertRegex(trace, r"-> CONNECT v5 [^\n]*clean=0", "the reconnect asks to resume")
+        self.assertEqual(trace.count("<- CONNACK session_present=0"), 2, "the broker had lost the session")
+        want = {str(i) for i in range(total)}
+        t.wait_until(lambda: set(sub.stdout_so_far().decode().split()) >= want, timeout=30)
+        got = set(sub.stdout_so_far().decode().split())
+        self.assertEqual(want - got, set(), "every line arrives at least once (duplicates allowed)")
+        results = [json.loads(line) for line in result.stdout.decode().splitlines()]
+        self.assertEqual(len(results), total)
+        self.assertTrue(all(r["acknowledged"] for r in results))
+
 if __name__ == "__main__":
     unittest.main()

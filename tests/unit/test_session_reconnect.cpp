@@ -59,6 +59,44 @@ TEST_CASE("session: reconnect without session present reports in-flight messages
   CHECK(f.s.inflight() == 0);
 }
 
+TEST_CASE("session: with republish_qos1 a new session sends QoS 1 messages again and reports QoS 2 lost") {
+  auto options = persistent();
+  options.republish_qos1 = true;
+  session_fixture f(options);
+  with_inflight(f);
+  f.s.start(f.now);
+  f.sent();
+  f.broker_sends("20 03 00 00 00"); // no session
+  CHECK(f.handler.kinds() == "connack lost connack");
+  CHECK(f.handler.events[1].packet_id == 2);
+  CHECK(f.sent() == strings{"32 0A 00 03 61 2F 62 00 01 00 68 69",   // PUBLISH QoS 1 id 1, DUP 0
+                            "32 0A 00 03 61 2F 62 00 03 00 68 69"}); // PUBLISH QoS 1 id 3, DUP 0
+  CHECK(f.s.inflight() == 2);
+  f.broker_sends("40 02 0001 40 02 0003");
+  CHECK(f.handler.kinds() == "connack lost connack done done");
+  CHECK(f.s.inflight() == 0);
+}
+
+TEST_CASE("session: a message resent with DUP goes out with DUP 0 when a later session is new") {
+  auto options = persistent();
+  options.republish_qos1 = true;
+  session_fixture f(options);
+  f.connect();
+  f.s.publish(make_publish("a/b", "hi", qos::at_least_once), f.now);
+  f.sent();
+  f.s.connection_closed(f.now);
+  f.s.start(f.now);
+  f.sent();
+  f.broker_sends("20 03 01 00 00"); // session present: resent with DUP
+  CHECK(f.sent() == strings{"3A 0A 00 03 61 2F 62 00 01 00 68 69"});
+  f.s.connection_closed(f.now);
+  f.s.start(f.now);
+  f.sent();
+  f.broker_sends("20 03 00 00 00"); // the broker lost it
+  CHECK(f.sent() == strings{"32 0A 00 03 61 2F 62 00 01 00 68 69"});
+  CHECK(f.handler.kinds() == "connack connack connack");
+}
+
 TEST_CASE("session: a clean session reconnects with clean start") {
   session_fixture f;
   f.connect();

@@ -3,6 +3,7 @@
 #include "mqtk/protocol/session.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace mqtk::protocol {
 
@@ -59,7 +60,7 @@ void session::handle_connack(const connack &p, time_point now) {
   if (p.session_present)
     resend_inflight(now);
   else
-    drop_inflight();
+    restart_inflight(now);
   handler_.on_connack(p);
 }
 
@@ -215,13 +216,22 @@ void session::resend_inflight(time_point now) {
   }
 }
 
-void session::drop_inflight() {
+void session::restart_inflight(time_point now) {
   inbound_qos2_.clear();
-  while (!outbound_.empty()) {
-    const std::uint16_t id = outbound_.front().packet_id;
-    erase_outbound(outbound_.begin());
-    ids_.release(id);
-    handler_.on_lost(packet_type::publish, id);
+  for (auto it = outbound_.begin(); it != outbound_.end();) {
+    const auto next = std::next(it);
+    if (options_.republish_qos1 && it->qos == qos::at_least_once) {
+      it->bytes[0] &= static_cast<std::uint8_t>(~0x08); // a first delivery in the new session: DUP 0
+      out_.insert(out_.end(), it->bytes.begin(), it->bytes.end());
+      last_sent_ = now;
+    } else {
+      // QoS 2: resending could deliver it twice, so the caller learns it may be lost.
+      const std::uint16_t id = it->packet_id;
+      erase_outbound(it);
+      ids_.release(id);
+      handler_.on_lost(packet_type::publish, id);
+    }
+    it = next;
   }
 }
 

@@ -41,6 +41,8 @@ struct session_options {
   std::uint16_t topic_alias_maximum = 0;    // inbound topic aliases we accept (5.0)
   bool outbound_topic_aliases = false;      // give repeated topics an alias when the broker allows
   std::uint16_t max_inflight = 65535;       // our own outbound QoS 1/2 window (min with the broker's)
+  bool republish_qos1 = false;              // after a reconnect without session present, send unacknowledged
+                                            // QoS 1 messages again as new ones instead of reporting them lost
   owned_properties connect_properties;      // extra CONNECT properties: user properties, auth method/data,
                                             // request response/problem information
 };
@@ -85,6 +87,8 @@ public:
 
   // Starts a connection: resets the decoder and queues CONNECT. On reconnect (not the first call),
   // clean start is 0 when the broker may have kept our session, so in-flight messages can resume.
+  // If the broker did not keep it, in-flight messages are reported lost (QoS 1 ones are sent again
+  // as new messages with republish_qos1).
   void start(time_point now);
   // Received bytes: copied into the decoder, then every complete packet is processed.
   void receive(bytes_view bytes, time_point now);
@@ -149,7 +153,7 @@ private:
   void handle_auth(const auth &p);
   void fail(std::error_code ec, std::string_view detail);
   void resend_inflight(time_point now);
-  void drop_inflight();
+  void restart_inflight(time_point now);
   bool resolve_inbound_alias(protocol::publish &p);
   std::optional<std::uint16_t> outbound_alias_for(std::string_view topic, bool &first_use);
   template <class Packet> void queue(const Packet &p, time_point now);
