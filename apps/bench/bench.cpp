@@ -1,0 +1,61 @@
+// mqtk-bench: settings, the file-descriptor limit, and the run.
+#include "bench/bench.hpp"
+#include "bench/bench_run.hpp"
+
+#include "common/diagnostics.hpp"
+#include "common/exit_status.hpp"
+#include "common/runtime.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <sys/resource.h>
+
+namespace mqtk::apps::bench {
+
+namespace {
+
+// Raises the soft limit on open files to fit the connections; false (with a message) when the hard
+// limit is too low.
+bool ensure_descriptors(std::uint64_t connections) {
+  const std::uint64_t needed = connections + 64; // stdio, the event loop, DNS, slack
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed)
+    return true;
+  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
+    print_error(std::to_string(connections) + " connections need " + std::to_string(needed) +
+                " open files, but the limit is " + std::to_string(limit.rlim_max) + " (raise it with ulimit -n)");
+    return false;
+  }
+  limit.rlim_cur = needed;
+  return setrlimit(RLIMIT_NOFILE, &limit) == 0 || (print_error("cannot raise the open-file limit"), false);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  set_program_name("mqtk-bench");
+  CLI::App app{"mqtk-bench: load-test an MQTT broker (connection rate, throughput, latency, loss)", "mqtk-bench"};
+  bench_options options;
+  if (int status = parse_options(argc, argv, options, app); status >= 0)
+    return status;
+  auto resolved = resolve_connection(app, options.connection, environment::from_process(), {"bench", 0.0});
+  if (!resolved.error.empty()) {
+    print_error(resolved.error);
+    return exit_usage;
+  }
+  for (const auto &warning : resolved.warnings)
+    print_warning(warning);
+  const std::uint64_t connections =
+      options.clients + (options.mode == bench_mode::pubsub ? options.subscribers : 0);
+  if (!ensure_descriptors(connections))
+    return exit_usage;
+  if (options.connection.debug)
+    resolved.options.debug = [](std::string_view line) { print_debug(line); };
+
+  runtime rt;
+  bench_run run(rt, options, std::move(resolved.options));
+  run.start();
+  return rt.run();
+}
+
+} // namespace mqtk::apps::bench

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "bench/bench.hpp"
+#include "bench/bench_stats.hpp"
+#include "common/runtime.hpp"
+#include "mqtk/client/client.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace mqtk::apps::bench {
+
+// One benchmark run: opens the connections at the connect rate, subscribes, publishes for the
+// duration (or count) while reporting progress, drains, disconnects, then prints the summary and
+// ends the runtime with the exit status. Every connection shares the runtime's one thread.
+class bench_run {
+public:
+  // A run of options against base's broker; connection i gets base with its own client id.
+  bench_run(runtime &rt, const bench_options &options, client::client_options base);
+  ~bench_run();
+  bench_run(const bench_run &) = delete;
+  bench_run &operator=(const bench_run &) = delete;
+
+  // Starts connecting; the runtime's loop does the rest.
+  void start();
+
+private:
+  using clock = std::chrono::steady_clock;
+  enum class role { connector, publisher, subscriber };
+  enum class phase { connecting, measuring, draining, closing, done };
+  struct connection;
+
+  // Connection events.
+  void connected(connection &c);
+  void subscribed(connection &c, const protocol::suback &ack);
+  void publish_done(connection &c, protocol::reason_code reason, const protocol::properties &props);
+  void message(connection &c, const protocol::publish &p);
+  void closed(connection &c, const client::close_reason &why);
+
+  // Phases.
+  void start_due_connections();
+  void check_ready();
+  void begin_measuring();
+  void pump(connection &c);
+  void pump_all();
+  void end_publishing();
+  void check_drained();
+  void close_all();
+  void finish();
+  void report_progress();
+  void fail(const client::close_reason &why, bool connecting);
+  std::uint64_t publish_due(clock::time_point now) const;
+
+  runtime &rt_;
+  const bench_options &o_;
+  client::client_options base_;
+  std::uint32_t run_id_;
+  std::vector<std::unique_ptr<connection>> connections_;
+  std::size_t started_ = 0, ready_ = 0, closed_ = 0, subscribers_ = 0;
+  phase phase_ = phase::connecting;
+  bool interrupted_ = false, publishing_ = false;
+  clock::time_point first_attempt_{}, last_connack_{}, measure_start_{}, last_receive_{}, last_report_{};
+  runtime::timer connect_timer_, publish_timer_, report_timer_, end_timer_, drain_timer_, close_timer_;
+  bench_totals totals_;
+  bench_interval interval_;
+  latency_histogram interval_latency_;
+  std::optional<client::close_reason> first_failure_;
+  std::optional<std::string> first_refusal_;
+  std::string out_;
+};
+
+} // namespace mqtk::apps::bench
