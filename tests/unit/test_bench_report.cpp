@@ -1,0 +1,110 @@
+// mqtk-bench's options helpers, threshold checks and report formats.
+#include "../../apps/bench/bench.hpp"
+#include "../../apps/bench/bench_report.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace mqtk::apps::bench;
+
+namespace {
+
+bench_totals sample_totals() {
+  bench_totals t;
+  t.attempted = t.connected = 3;
+  t.connect_seconds = 0.5;
+  t.sent = 1000;
+  t.publish_seconds = 2;
+  t.received = 990;
+  t.expected = 1000;
+  t.receive_seconds = 2;
+  for (int i = 1; i <= 100; ++i)
+    t.latency.record(static_cast<std::uint64_t>(i) * 100'000); // 0.1 .. 10 ms
+  return t;
+}
+
+} // namespace
+
+TEST_CASE("bench topics: %i expands to the client index, + for subscribers") {
+  CHECK(expand_topic("bench/%i/t", 42) == "bench/42/t");
+  CHECK(expand_topic("a/b", 3) == "a/b");
+  CHECK(expand_topic("x%", 1) == "x%");
+  CHECK(subscriber_filter("bench/%i/t") == "bench/+/t");
+  CHECK(subscriber_filter("bench/%i") == "bench/+");
+}
+
+TEST_CASE("bench thresholds: each flag checked against the run") {
+  bench_options o;
+  o.mode = bench_mode::pubsub;
+  o.max_loss = 0.5;
+  o.max_p99 = 20;
+  o.min_rate = 600;
+  const auto checks = check_thresholds(o, sample_totals());
+  REQUIRE(checks.size() == 3);
+  CHECK(checks[0].flag == "--max-loss");
+  CHECK(checks[0].value == doctest::Approx(1.0));
+  CHECK_FALSE(checks[0].passed);
+  CHECK(checks[1].flag == "--max-p99");
+  CHECK(checks[1].value == doctest::Approx(9.9).epsilon(0.02));
+  CHECK(checks[1].passed);
+  CHECK(checks[2].flag == "--min-rate");
+  CHECK(checks[2].value == doctest::Approx(495));
+  CHECK_FALSE(checks[2].passed);
+}
+
+TEST_CASE("bench thresholds: --max-p99 fails when nothing was received") {
+  bench_options o;
+  o.mode = bench_mode::sub;
+  o.max_p99 = 100;
+  const auto checks = check_thresholds(o, bench_totals{});
+  REQUIRE(checks.size() == 1);
+  CHECK_FALSE(checks[0].passed);
+}
+
+TEST_CASE("bench report: the JSON summary has the documented fields") {
+  bench_options o;
+  o.mode = bench_mode::pubsub;
+  o.clients = 2;
+  o.topic = "b/%i";
+  o.json = true;
+  o.max_loss = 5;
+  std::string out;
+  const auto totals = sample_totals();
+  append_summary(out, o, totals, check_thresholds(o, totals));
+  REQUIRE(out.back() == '\n');
+  const auto j = nlohmann::json::parse(out);
+  CHECK(j["type"] == "summary");
+  CHECK(j["mode"] == "pubsub");
+  CHECK(j["publishers"] == 2);
+  CHECK(j["connections"]["connected"] == 3);
+  CHECK(j["connections"]["per_s"] == 6.0);
+  CHECK(j["published"]["sent"] == 1000);
+  CHECK(j["published"]["per_s"] == 500.0);
+  CHECK(j["received"]["expected"] == 1000);
+  CHECK(j["received"]["lost"] == 10);
+  CHECK(j["received"]["loss_percent"] == 1.0);
+  CHECK(j["latency_ms"]["samples"] == 100);
+  CHECK(j["latency_ms"]["max"] == 10.0);
+  CHECK(j["checks"][0]["flag"] == "--max-loss");
+  CHECK(j["checks"][0]["passed"] == true);
+  CHECK(j["passed"] == true);
+}
+
+TEST_CASE("bench report: progress line in text and JSON") {
+  bench_options o;
+  o.mode = bench_mode::pubsub;
+  latency_histogram h;
+  h.record(1'000'000);
+  bench_interval i{2.0, 1.0, 3, 12345, 0, 12000, &h};
+  std::string text;
+  append_progress(text, o, i);
+  CHECK(text == "     2.0 s  connected 3  sent 12,345/s  received 12,000/s  latency p50 1.000 ms, p99 1.000 ms\n");
+  o.json = true;
+  std::string json;
+  append_progress(json, o, i);
+  const auto j = nlohmann::json::parse(json);
+  CHECK(j["type"] == "progress");
+  CHECK(j["sent_per_s"] == 12345.0);
+  CHECK(j["received"] == 12000);
+  CHECK(j["latency_ms"]["p50"] == 1.0);
+}
