@@ -21,7 +21,7 @@ struct bench_options {
   int qos = 0;
   std::uint32_t size = 32;          // payload bytes (at least the 24-byte bench header)
   double rate = 0;                  // messages per second per publisher; 0: as fast as flow control allows
-  std::uint64_t count = 0;          // messages per publisher; 0: until the duration ends
+  std::uint64_t count = 0;          // messages per publisher (sub: in all); 0: until the duration ends
   double duration = 10;             // seconds of publishing (pub, pubsub), receiving (sub), holding (conn)
   double connect_rate = 500;        // new connections per second
   double interval = 1;              // seconds between progress reports

@@ -34,14 +34,14 @@ std::string misplaced_flag(const CLI::App &app, bench_mode mode) {
   const char *name = mode_name(mode);
   if (mode != bench_mode::pubsub && app.count("--subscribers"))
     return "--subscribers is for pubsub mode only";
-  for (const char *flag : {"--size", "--rate", "--count", "--max-inflight", "--drain"})
+  for (const char *flag : {"--size", "--rate", "--max-inflight", "--drain"})
     if (!publishes && app.count(flag))
       return std::string(flag) + " is for pub and pubsub modes, not " + name;
   for (const char *flag : {"--max-loss", "--max-p99"})
     if (!receives && app.count(flag))
       return std::string(flag) + " needs received messages: sub or pubsub mode, not " + name;
-  if (mode == bench_mode::conn && (app.count("--topic") || app.count("--qos")))
-    return std::string("--topic and --qos are not used in conn mode");
+  if (mode == bench_mode::conn && (app.count("--topic") || app.count("--qos") || app.count("--count")))
+    return std::string("--topic, --qos and --count are not used in conn mode");
   return {};
 }
 
@@ -105,7 +105,9 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   app.add_option("--size", o.size, "Payload bytes, at least 24 (default 32)")->group(load);
   app.add_option("--rate", o.rate, "Messages per second per publisher (default: as fast as the broker takes them)")
       ->group(load);
-  app.add_option("-n,--count", o.count, "Messages per publisher (default: until the duration ends)")->group(load);
+  app.add_option("-n,--count", o.count,
+                 "Messages per publisher; sub: stop after N messages in all (default: until the duration ends)")
+      ->group(load);
   app.add_option("-D,--duration", o.duration,
                  "Seconds to publish (pub, pubsub), receive (sub) or hold the connections (conn) (default 10)")
       ->group(load);
@@ -144,6 +146,8 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
     return usage("--size must be between " + std::to_string(bench_header_size) + " and 268434432 bytes");
   if (o.rate < 0 || o.drain < 0)
     return usage("--rate and --drain must not be negative");
+  if (app.count("--count") && o.count == 0)
+    return usage("--count must be at least 1");
   if (o.duration < 0 || (o.duration == 0 && o.mode != bench_mode::conn && !app.count("--count")))
     return usage("--duration must be positive");
   if (o.connect_rate <= 0 || o.interval <= 0)

@@ -298,18 +298,20 @@ void bench_run::message(connection &c, const protocol::publish &p) {
   const auto header = read_bench_header(p.payload);
   if (!header || (o_.mode == bench_mode::pubsub && header->run_id != run_id_)) {
     ++totals_.foreign;
-    return;
+  } else {
+    const std::uint64_t now = wall_clock_ns();
+    const std::uint64_t latency = now > header->sent_ns ? now - header->sent_ns : 0;
+    totals_.latency.record(latency);
+    interval_latency_.record(latency);
+    const auto seen = c.tracker.observe(header->run_id, header->publisher, header->sequence);
+    if (seen.duplicate)
+      ++totals_.duplicates;
+    totals_.skipped += seen.skipped;
   }
-  const std::uint64_t now = wall_clock_ns();
-  const std::uint64_t latency = now > header->sent_ns ? now - header->sent_ns : 0;
-  totals_.latency.record(latency);
-  interval_latency_.record(latency);
-  const auto seen = c.tracker.observe(header->run_id, header->publisher, header->sequence);
-  if (seen.duplicate)
-    ++totals_.duplicates;
-  totals_.skipped += seen.skipped;
   if (phase_ == phase::draining)
     check_drained();
+  else if (o_.mode == bench_mode::sub && o_.count > 0 && totals_.received >= o_.count && phase_ == phase::measuring)
+    close_all();
 }
 
 void bench_run::report_progress() {

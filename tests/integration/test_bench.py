@@ -97,13 +97,16 @@ class Modes(unittest.TestCase):
         self.assertEqual(s["latency_ms"]["samples"], 4)
 
     def test_sub_and_pub_in_two_processes(self):
-        sub = t.start_tool(["mqtk-bench", *self.broker.client_args(), "sub", "-t", "bench/t4/#", "-D", "4",
-                            "-q", "1", "--json", "--quiet", "-I", "t4sub"])
+        # -n 300: the subscriber ends as soon as all 300 messages are in, well before -D.
+        sub = t.start_tool(["mqtk-bench", *self.broker.client_args(), "sub", "-t", "bench/t4/#", "-n", "300",
+                            "-D", "30", "-q", "1", "--json", "--quiet", "-I", "t4sub"])
         self.addCleanup(sub.kill)
         self.broker.wait_subscribed("t4sub0")
         r = self.bench("pub", "-C", "2", "-n", "150", "--rate", "500", "-q", "1", "-t", "bench/t4/%i", "--quiet")
         self.assertEqual(r.status, 0, r.stderr)
+        started = time.monotonic()
         s = summary_of(sub.wait(20))
+        self.assertLess(time.monotonic() - started, 15, "ended on the count, not the duration")
         self.assertEqual(s["received"]["messages"], 300)
         self.assertEqual(s["received"]["lost"], 0)
         self.assertEqual(s["received"]["duplicates"], 0)
@@ -154,6 +157,8 @@ class Modes(unittest.TestCase):
             ["pubsub", "-C", "2", "-i", "one"],
             ["conn", "--max-p99", "5"],
             ["pub", "-D", "0"],
+            ["conn", "-n", "5"],
+            ["sub", "-n", "0"],
         ]
         mark = self.broker.log_mark()
         for args in cases:

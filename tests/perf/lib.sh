@@ -19,7 +19,7 @@ perf_need() {
   if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq "$2" >/dev/null; else sudo apt-get install -y -qq "$2" >/dev/null; fi
 }
 
-# perf_start_broker: starts mosquitto on a free port; sets PERF_PORT; stopped on exit.
+# perf_start_broker: starts mosquitto on a free port (plus $PERF_BROKER_CONFIG lines); sets PERF_PORT; stopped on exit.
 perf_start_broker() {
   PERF_DIR=$(mktemp -d)
   PERF_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -30,6 +30,8 @@ persistence false
 max_queued_messages 0
 CONF
   [[ $(id -u) -eq 0 ]] && echo "user root" >>"$PERF_DIR/mosquitto.conf"
+  # PERF_BROKER_CONFIG: extra mosquitto.conf lines, e.g. "set_tcp_nodelay true".
+  [[ -n ${PERF_BROKER_CONFIG:-} ]] && echo "$PERF_BROKER_CONFIG" >>"$PERF_DIR/mosquitto.conf"
   mosquitto -c "$PERF_DIR/mosquitto.conf" >"$PERF_DIR/log" 2>&1 &
   PERF_BROKER=$!
   trap 'kill $PERF_BROKER 2>/dev/null; wait $PERF_BROKER 2>/dev/null; rm -rf "$PERF_DIR"' EXIT
