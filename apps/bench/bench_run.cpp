@@ -207,6 +207,10 @@ void bench_run::begin_measuring() {
     publishing_ = true;
     pump_all();
   }
+  if (o_.mode == bench_mode::conn && o_.duration == 0) {
+    close_all();
+    return;
+  }
   if (o_.duration > 0)
     end_timer_.start(seconds(o_.duration), [this] {
       if (publishing_)
@@ -262,14 +266,17 @@ void bench_run::pump(connection &c) {
     ++totals_.sent;
     ++interval_.sent;
   }
-  if (c.done && o_.count > 0) {
-    bool all_done = true;
-    for (const auto &other : connections_)
-      if (other->kind == role::publisher && other->up && !other->done)
-        all_done = false;
-    if (all_done)
-      end_publishing();
-  }
+  if (c.done)
+    check_publishers_done();
+}
+
+void bench_run::check_publishers_done() {
+  if (!publishing_)
+    return;
+  for (const auto &c : connections_)
+    if (c->kind == role::publisher && c->up && !c->done)
+      return;
+  end_publishing();
 }
 
 void bench_run::publish_done(connection &c, protocol::reason_code reason, const protocol::properties &props) {
@@ -430,6 +437,8 @@ void bench_run::closed(connection &c, const client::close_reason &why) {
   } else if (phase_ == phase::draining) {
     check_drained();
   } else if (phase_ == phase::measuring) {
+    if (c.kind == role::publisher)
+      check_publishers_done();
     bool any_up = false;
     for (const auto &other : connections_)
       any_up = any_up || other->up;

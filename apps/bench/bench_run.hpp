@@ -45,6 +45,7 @@ private:
   void begin_measuring();
   void pump(connection &c);
   void pump_all();
+  void check_publishers_done();
   void end_publishing();
   void check_drained();
   void close_all();

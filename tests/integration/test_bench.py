@@ -121,6 +121,9 @@ class Modes(unittest.TestCase):
         self.assertEqual(s["connections"]["failed"], 0)
         self.assertEqual(s["connections"]["connack_ms"]["samples"], 200)
         self.assertIn("t5c199", self.broker.log_text())
+        at_once = self.bench("conn", "-C", "3", "-D", "0", "--quiet")
+        self.assertEqual(at_once.status, 0, at_once.stderr)
+        self.assertRegex(at_once.stdout.decode(), r"connections +3 of 3 connected")
 
     def test_thresholds_fail_with_exit_10(self):
         r = self.bench("pubsub", "-n", "50", "--rate", "500", "--max-p99", "0.000001", "--min-rate", "1000000")
