@@ -45,6 +45,21 @@ std::string misplaced_flag(const CLI::App &app, bench_mode mode) {
   return {};
 }
 
+// The pattern with every %i replaced by text.
+std::string replace_index(const std::string &pattern, const std::string &text) {
+  std::string out;
+  out.reserve(pattern.size() + 8);
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 'i') {
+      out += text;
+      ++i;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 const char *mode_name(bench_mode mode) {
@@ -62,31 +77,10 @@ const char *mode_name(bench_mode mode) {
 }
 
 std::string expand_topic(const std::string &pattern, std::uint32_t index) {
-  std::string out;
-  out.reserve(pattern.size() + 8);
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 'i') {
-      out += std::to_string(index);
-      ++i;
-    } else {
-      out += pattern[i];
-    }
-  }
-  return out;
+  return replace_index(pattern, std::to_string(index));
 }
 
-std::string subscriber_filter(const std::string &pattern) {
-  std::string out;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 'i') {
-      out += '+';
-      ++i;
-    } else {
-      out += pattern[i];
-    }
-  }
-  return out;
-}
+std::string subscriber_filter(const std::string &pattern) { return replace_index(pattern, "+"); }
 
 int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   add_connection_options(app, o.connection);

@@ -205,44 +205,22 @@ class Loss(unittest.TestCase):
         self.assertLess(last_line, total)
         self.assertEqual(acked + lost + (1 if acked + lost < last_line else 0), last_line)
 
-    def test_broker_restart_with_persistent_session_loses_nothing(self):
-        # -c: mosquitto 2.0 persists only sessions that did not start clean.
-        # max_queued_messages 0: mosquitto's default of 1,000 would drop (and log) messages queued
-        # for the subscriber while it reconnects, which is not what this test is about.
+    def restart_mid_stream(self, topic, pub_args):
+        """Streams 3,000 QoS 1 lines at 1,000/s to a persistent mosquitto_sub, restarts the broker
+        (with persistence) after line 500, and checks that every line arrived at least once
+        (duplicates allowed). Returns mqtk-pub's result.
+
+        max_queued_messages 0: mosquitto's default of 1,000 would drop (and log) messages queued
+        for the subscriber while it reconnects, which is not what these tests are about."""
         broker = t.use_broker(self, t.Mosquitto(persistence=True, extra_config=["max_queued_messages 0"]))
         total = 3000
-        sub = t.start_mosquitto_sub([*broker.client_args(), "-t", "keep/x", "-q", "1", "-c", "-i", "keeper"])
+        keeper = "keeper-" + topic.replace("/", "-")
+        sub = t.start_mosquitto_sub([*broker.client_args(), "-t", topic, "-q", "1", "-c", "-i", keeper])
         self.addCleanup(sub.kill)
-        broker.wait_subscribed("keeper")
+        broker.wait_subscribed(keeper)
         data = "".join(f"{i}\n" for i in range(total)).encode()
-        pub = t.start_tool(["mqtk-pub", *broker.client_args(), "-t", "keep/x", "-q", "1", "-l", "--json",
-                            "--rate", "1000", "-c", "-i", "pubber"], input=data)
-        self.addCleanup(pub.kill)
-        pub.wait_for_output(b'"sequence":500,', timeout=20)
-        broker.stop()
-        time.sleep(0.5)
-        broker.start()
-        result = pub.wait(60)
-        self.assertEqual(result.status, 0, result.stderr)
-        want = {str(i) for i in range(total)}
-        t.wait_until(lambda: set(sub.stdout_so_far().decode().split()) >= want, timeout=30)
-        got = set(sub.stdout_so_far().decode().split())
-        self.assertEqual(want - got, set(), "every line arrives at least once (duplicates allowed)")
-        self.assertNotIn("Outgoing messages are being dropped", broker.log_text())
-
-
-    def test_broker_restart_that_loses_the_session_gets_qos1_messages_again(self):
-        # Without -c the publisher's session starts clean, and mosquitto 2.0 does not persist such a
-        # session across a restart: the reconnect finds no session and the QoS 1 messages in flight
-        # must be published again as new ones. The subscriber's own session is persistent.
-        broker = t.use_broker(self, t.Mosquitto(persistence=True, extra_config=["max_queued_messages 0"]))
-        total = 3000
-        sub = t.start_mosquitto_sub([*broker.client_args(), "-t", "again/x", "-q", "1", "-c", "-i", "keeper2"])
-        self.addCleanup(sub.kill)
-        broker.wait_subscribed("keeper2")
-        data = "".join(f"{i}\n" for i in range(total)).encode()
-        pub = t.start_tool(["mqtk-pub", *broker.client_args(), "-t", "again/x", "-q", "1", "-l", "--json",
-                            "--rate", "1000", "-d"], input=data)
+        pub = t.start_tool(["mqtk-pub", *broker.client_args(), "-t", topic, "-q", "1", "-l", "--json",
+                            "--rate", "1000", *pub_args], input=data)
         self.addCleanup(pub.kill)
         pub.wait_for_output(b'"sequence":500,', timeout=20)
         broker.stop()
@@ -250,16 +228,29 @@ class Loss(unittest.TestCase):
         broker.start()
         result = pub.wait(60)
         self.assertEqual(result.status, 0, result.stderr[-2000:])
-        trace = result.stderr.decode()
-        self.assertRegex(trace, r"-> CONNECT v5 [^\n]*clean=0", "the reconnect asks to resume")
-        self.assertEqual(trace.count("<- CONNACK session_present=0"), 2, "the broker had lost the session")
         want = {str(i) for i in range(total)}
         t.wait_until(lambda: set(sub.stdout_so_far().decode().split()) >= want, timeout=30)
         got = set(sub.stdout_so_far().decode().split())
         self.assertEqual(want - got, set(), "every line arrives at least once (duplicates allowed)")
+        self.assertNotIn("Outgoing messages are being dropped", broker.log_text())
         results = [json.loads(line) for line in result.stdout.decode().splitlines()]
         self.assertEqual(len(results), total)
         self.assertTrue(all(r["acknowledged"] for r in results))
+        return result
+
+    def test_broker_restart_with_persistent_session_loses_nothing(self):
+        # -c: mosquitto 2.0 persists only sessions that did not start clean.
+        self.restart_mid_stream("keep/x", ["-c", "-i", "pubber"])
+
+    def test_broker_restart_that_loses_the_session_gets_qos1_messages_again(self):
+        # Without -c the publisher's session starts clean, and mosquitto 2.0 does not persist such a
+        # session across a restart: the reconnect finds no session and the QoS 1 messages in flight
+        # must be published again as new ones.
+        result = self.restart_mid_stream("again/x", ["-d"])
+        trace = result.stderr.decode()
+        self.assertRegex(trace, r"-> CONNECT v5 [^\n]*clean=0", "the reconnect asks to resume")
+        self.assertEqual(trace.count("<- CONNACK session_present=0"), 2, "the broker had lost the session")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -5,6 +5,7 @@
 #include "support_net/tls_echo_server.hpp"
 
 #include "mqtk/net/transport.hpp"
+#include "../../lib/src/net/tls_context.hpp"
 
 #include <doctest/doctest.h>
 
@@ -304,4 +305,29 @@ TEST_CASE("net tls: graceful shutdown and steady-state memory") {
   r.transport->async_shutdown(2s);
   REQUIRE(run_until(io, [&] { return r.closed; }));
   CHECK_FALSE(r.error);
+}
+
+TEST_CASE("net tls: connectors with the same options share one loaded context") {
+  mqtk::net::tls_options options;
+  options.cafile = test_certs::get().ca;
+  mqtk::net::failure error;
+  auto first = mqtk::net::detail::load_tls_context(options, error);
+  auto second = mqtk::net::detail::load_tls_context(options, error);
+  REQUIRE(first);
+  CHECK(first == second);
+  auto other = options;
+  other.sni = "elsewhere";
+  auto third = mqtk::net::detail::load_tls_context(other, error);
+  REQUIRE(third);
+  CHECK(third != first);
+  CHECK(third->options.sni == "elsewhere");
+  other = options;
+  other.insecure = true;
+  CHECK(mqtk::net::detail::load_tls_context(other, error) != first);
+  auto broken = options;
+  broken.cafile = "/nonexistent/ca.pem";
+  CHECK_FALSE(mqtk::net::detail::load_tls_context(broken, error));
+  error = {};
+  CHECK_FALSE(mqtk::net::detail::load_tls_context(broken, error)); // failures are not cached
+  CHECK(error.kind == failure_kind::setup);
 }

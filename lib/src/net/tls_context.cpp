@@ -13,6 +13,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 
 namespace mqtk::net::detail {
 namespace {
@@ -132,9 +134,40 @@ std::string describe_verify_result(long result, const std::string &name) {
   }
 }
 
+// Everything a context is loaded from or applies per connection, as one string.
+std::string cache_key(const tls_options &o) {
+  std::string key;
+  for (const std::string *part : {&o.cafile, &o.capath, &o.cert, &o.key, &o.key_password, &o.sni}) {
+    key += *part;
+    key += '\0';
+  }
+  key += std::to_string(static_cast<int>(o.min_version)) + (o.insecure ? "i" : "v");
+  for (const auto &protocol : o.alpn) {
+    key += '\0';
+    key += protocol;
+  }
+  return key;
+}
+
 } // namespace
 
 std::shared_ptr<tls_context> load_tls_context(const tls_options &options, failure &error) {
+  // One context per distinct configuration in the process: loading the OS trust store costs
+  // milliseconds and hundreds of KiB, which thousands of mqtk-bench connections must not repeat.
+  static std::mutex cache_lock;
+  static std::map<std::string, std::weak_ptr<tls_context>> cache;
+  const std::string key = cache_key(options);
+  std::lock_guard<std::mutex> guard(cache_lock);
+  if (auto it = cache.find(key); it != cache.end())
+    if (auto shared = it->second.lock())
+      return shared;
+  auto context = load_fresh_context(options, error);
+  if (context)
+    cache[key] = context;
+  return context;
+}
+
+std::shared_ptr<tls_context> load_fresh_context(const tls_options &options, failure &error) {
   std::shared_ptr<tls_context> context;
   try {
     context = std::make_shared<tls_context>(options);

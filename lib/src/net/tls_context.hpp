@@ -23,9 +23,12 @@ struct tls_context {
   tls_options options;           // what it was loaded from (sni, insecure are applied per connection)
 };
 
-// Loads options into a new context; on failure returns null and sets error (setup class, e.g.
-// "cannot read CA file 'ca.pem': No such file or directory").
+// The context for options: the one already loaded in this process for the same options while any connector still holds it, else a new one. On failure returns null and sets
+// error (setup class, e.g. "cannot read CA file 'ca.pem': No such file or directory").
 std::shared_ptr<tls_context> load_tls_context(const tls_options &options, failure &error);
+
+// Loads options into a new context, bypassing the cache; failures as load_tls_context.
+std::shared_ptr<tls_context> load_fresh_context(const tls_options &options, failure &error);
 
 // The name sent as SNI and verified: the sni option, else the URL's host.
 const std::string &checked_name(const tls_context &context, const std::string &host);
