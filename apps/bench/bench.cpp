@@ -23,7 +23,8 @@ bool ensure_descriptors(std::uint64_t connections) {
     return true;
   if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
     print_error(std::to_string(connections) + " connections need " + std::to_string(needed) +
-                " open files, but the limit is " + std::to_string(limit.rlim_max) + " (raise it with ulimit -n)");
+                " open files, but the limit is " + std::to_string(limit.rlim_max) +
+                " (raise it with ulimit -n)");
     return false;
   }
   limit.rlim_cur = needed;
@@ -34,7 +35,8 @@ bool ensure_descriptors(std::uint64_t connections) {
 
 int main(int argc, char **argv) {
   set_program_name("mqtk-bench");
-  CLI::App app{"mqtk-bench: load-test an MQTT broker (connection rate, throughput, latency, loss)", "mqtk-bench"};
+  CLI::App app{"mqtk-bench: load-test an MQTT broker (connection rate, throughput, latency, loss)",
+               "mqtk-bench"};
   bench_options options;
   if (int status = parse_options(argc, argv, options, app); status >= 0)
     return status;

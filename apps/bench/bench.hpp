@@ -15,23 +15,23 @@ enum class bench_mode { conn, pub, sub, pubsub };
 struct bench_options {
   connection_flags connection;
   bench_mode mode = bench_mode::pubsub;
-  std::uint32_t clients = 1;        // connections (conn), publishers (pub, pubsub), subscribers (sub)
-  std::uint32_t subscribers = 1;    // pubsub: subscribing connections
-  std::string topic;                // publish topic with %i (client index); sub: the filter
+  std::uint32_t clients = 1;     // connections (conn), publishers (pub, pubsub), subscribers (sub)
+  std::uint32_t subscribers = 1; // pubsub: subscribing connections
+  std::string topic;             // publish topic with %i (client index); sub: the filter
   int qos = 0;
-  std::uint32_t size = 32;          // payload bytes (at least the 24-byte bench header)
-  double rate = 0;                  // messages per second per publisher; 0: as fast as flow control allows
-  std::uint64_t count = 0;          // messages per publisher (sub: in all); 0: until the duration ends
-  double duration = 10;             // seconds of publishing (pub, pubsub), receiving (sub), holding (conn)
-  double connect_rate = 500;        // new connections per second
-  double interval = 1;              // seconds between progress reports
-  double drain = 5;                 // pubsub/pub: seconds to wait for outstanding acks and messages
+  std::uint32_t size = 32;           // payload bytes (at least the 24-byte bench header)
+  double rate = 0;                   // messages per second per publisher; 0: as fast as flow control allows
+  std::uint64_t count = 0;           // messages per publisher (sub: in all); 0: until the duration ends
+  double duration = 10;              // seconds of publishing (pub, pubsub), receiving (sub), holding (conn)
+  double connect_rate = 500;         // new connections per second
+  double interval = 1;               // seconds between progress reports
+  double drain = 5;                  // pubsub/pub: seconds to wait for outstanding acks and messages
   std::uint32_t max_inflight = 1024; // per publisher, also capped by the broker's Receive Maximum
   bool json = false;
-  bool quiet = false;               // no progress lines, summary only
-  std::optional<double> max_loss;   // percent; above it: exit 10
-  std::optional<double> max_p99;    // milliseconds; above it: exit 10
-  std::optional<double> min_rate;   // messages per second received (sent for pub); below it: exit 10
+  bool quiet = false;             // no progress lines, summary only
+  std::optional<double> max_loss; // percent; above it: exit 10
+  std::optional<double> max_p99;  // milliseconds; above it: exit 10
+  std::optional<double> min_rate; // messages per second received (sent for pub); below it: exit 10
 };
 
 // The name of a mode as typed on the command line.

@@ -80,7 +80,9 @@ std::string expand_topic(const std::string &pattern, std::uint32_t index) {
   return replace_index(pattern, std::to_string(index));
 }
 
-std::string subscriber_filter(const std::string &pattern) { return replace_index(pattern, "+"); }
+std::string subscriber_filter(const std::string &pattern) {
+  return replace_index(pattern, "+");
+}
 
 int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   add_connection_options(app, o.connection);
@@ -89,38 +91,47 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   std::string mode = "pubsub";
   app.add_option("mode", mode, "conn, pub, sub or pubsub (default pubsub)");
   const char *load = "Load";
-  app.add_option("-C,--clients", o.clients, "Connections: publishers in pub/pubsub, subscribers in sub (default 1)")
+  app.add_option("-C,--clients", o.clients,
+                 "Connections: publishers in pub/pubsub, subscribers in sub (default 1)")
       ->group(load);
-  app.add_option("-s,--subscribers", o.subscribers, "pubsub: subscribing connections (default 1)")->group(load);
+  app.add_option("-s,--subscribers", o.subscribers, "pubsub: subscribing connections (default 1)")
+      ->group(load);
   app.add_option("-t,--topic", o.topic,
                  "Topic to publish to, %i is the client index (default mqtk-bench/%i); sub: the filter")
       ->group(load);
   app.add_option("-q,--qos", o.qos, "Quality of service: 0, 1 or 2 (default 0)")->group(load);
   app.add_option("--size", o.size, "Payload bytes, at least 24 (default 32)")->group(load);
-  app.add_option("--rate", o.rate, "Messages per second per publisher (default: as fast as the broker takes them)")
+  app.add_option("--rate", o.rate,
+                 "Messages per second per publisher (default: as fast as the broker takes them)")
       ->group(load);
-  app.add_option("-n,--count", o.count,
-                 "Messages per publisher; sub: stop after N messages in all (default: until the duration ends)")
+  app.add_option(
+         "-n,--count", o.count,
+         "Messages per publisher; sub: stop after N messages in all (default: until the duration ends)")
       ->group(load);
-  app.add_option("-D,--duration", o.duration,
-                 "Seconds to publish (pub, pubsub), receive (sub) or hold the connections (conn) (default 10)")
+  app.add_option(
+         "-D,--duration", o.duration,
+         "Seconds to publish (pub, pubsub), receive (sub) or hold the connections (conn) (default 10)")
       ->group(load);
   app.add_option("--connect-rate", o.connect_rate, "New connections per second (default 500)")->group(load);
-  app.add_option("--max-inflight", o.max_inflight,
-                 "Unacknowledged QoS 1/2 messages per publisher (default 1024, and never more than the broker's "
-                 "Receive Maximum)")
+  app.add_option(
+         "--max-inflight", o.max_inflight,
+         "Unacknowledged QoS 1/2 messages per publisher (default 1024, and never more than the broker's "
+         "Receive Maximum)")
       ->group(load);
-  app.add_option("--drain", o.drain, "Seconds to wait after publishing for acknowledgements and messages (default 5)")
+  app.add_option("--drain", o.drain,
+                 "Seconds to wait after publishing for acknowledgements and messages (default 5)")
       ->group(load);
   const char *report = "Report";
   app.add_option("--interval", o.interval, "Seconds between progress lines (default 1)")->group(report);
   app.add_flag("--quiet", o.quiet, "No progress lines, only the summary")->group(report);
   app.add_flag("--json", o.json, "JSON lines on stdout: progress objects, then the summary")->group(report);
-  app.add_option("--max-loss", o.max_loss, "Exit 10 when more than PERCENT of the messages were lost")->group(report);
+  app.add_option("--max-loss", o.max_loss, "Exit 10 when more than PERCENT of the messages were lost")
+      ->group(report);
   app.add_option("--max-p99", o.max_p99, "Exit 10 when the 99th percentile latency exceeds MS milliseconds")
       ->group(report);
-  app.add_option("--min-rate", o.min_rate,
-                 "Exit 10 when fewer messages per second arrived (sent in pub mode, connections in conn mode)")
+  app.add_option(
+         "--min-rate", o.min_rate,
+         "Exit 10 when fewer messages per second arrived (sent in pub mode, connections in conn mode)")
       ->group(report);
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
@@ -165,8 +176,7 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   } else if (o.mode != bench_mode::conn) {
     if (auto problem = protocol::topic_name_error(expand_topic(o.topic, 0)); !problem.empty())
       return usage("topic '" + o.topic + "' " + std::string(problem));
-    if (o.mode == bench_mode::pubsub &&
-        !protocol::topic_filter_error(subscriber_filter(o.topic)).empty())
+    if (o.mode == bench_mode::pubsub && !protocol::topic_filter_error(subscriber_filter(o.topic)).empty())
       return usage("in pubsub mode %i must be a whole topic level (like a/%i/b) so subscribers can use +");
   }
   return -1;

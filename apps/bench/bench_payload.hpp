@@ -11,10 +11,10 @@ inline constexpr std::size_t bench_header_size = 24;
 
 // What a bench payload carries: who sent it, its place in that publisher's sequence, and when.
 struct bench_header {
-  std::uint32_t run_id = 0;     // random per mqtk-bench process, tells runs apart
-  std::uint32_t publisher = 0;  // client index of the publisher
-  std::uint32_t sequence = 0;   // 0, 1, 2... per publisher
-  std::uint64_t sent_ns = 0;    // CLOCK_REALTIME nanoseconds when published
+  std::uint32_t run_id = 0;    // random per mqtk-bench process, tells runs apart
+  std::uint32_t publisher = 0; // client index of the publisher
+  std::uint32_t sequence = 0;  // 0, 1, 2... per publisher
+  std::uint64_t sent_ns = 0;   // CLOCK_REALTIME nanoseconds when published
 };
 
 // Writes the header into the first bench_header_size bytes of payload (which must be that long):

@@ -12,13 +12,23 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-bool publishes(bench_mode m) { return m == bench_mode::pub || m == bench_mode::pubsub; }
-bool receives(bench_mode m) { return m == bench_mode::sub || m == bench_mode::pubsub; }
+bool publishes(bench_mode m) {
+  return m == bench_mode::pub || m == bench_mode::pubsub;
+}
+bool receives(bench_mode m) {
+  return m == bench_mode::sub || m == bench_mode::pubsub;
+}
 
-double ms(std::uint64_t ns) { return static_cast<double>(ns) / 1e6; }
-double per_second(std::uint64_t n, double seconds) { return seconds > 0 ? static_cast<double>(n) / seconds : 0; }
+double ms(std::uint64_t ns) {
+  return static_cast<double>(ns) / 1e6;
+}
+double per_second(std::uint64_t n, double seconds) {
+  return seconds > 0 ? static_cast<double>(n) / seconds : 0;
+}
 // Rounds for JSON so figures read well (microsecond resolution for milliseconds).
-double round3(double v) { return std::round(v * 1000) / 1000; }
+double round3(double v) {
+  return std::round(v * 1000) / 1000;
+}
 
 std::string grouped(std::uint64_t n) {
   std::string digits = std::to_string(n), out;
@@ -37,7 +47,8 @@ std::string fixed(double v, int decimals) {
 }
 
 json latency_json(const latency_histogram &h, bool full) {
-  json j = {{"p50", round3(ms(h.percentile(0.50)))}, {"p99", round3(ms(h.percentile(0.99)))},
+  json j = {{"p50", round3(ms(h.percentile(0.50)))},
+            {"p99", round3(ms(h.percentile(0.99)))},
             {"max", round3(ms(h.max()))}};
   if (full) {
     j["min"] = round3(ms(h.min()));
@@ -52,10 +63,13 @@ json latency_json(const latency_histogram &h, bool full) {
 std::string latency_text(const latency_histogram &h) {
   return "min " + fixed(ms(h.min()), 3) + " ms, p50 " + fixed(ms(h.percentile(0.5)), 3) + ", p90 " +
          fixed(ms(h.percentile(0.9)), 3) + ", p99 " + fixed(ms(h.percentile(0.99)), 3) + ", p99.9 " +
-         fixed(ms(h.percentile(0.999)), 3) + ", max " + fixed(ms(h.max()), 3) + ", mean " + fixed(h.mean() / 1e6, 3);
+         fixed(ms(h.percentile(0.999)), 3) + ", max " + fixed(ms(h.max()), 3) + ", mean " +
+         fixed(h.mean() / 1e6, 3);
 }
 
-std::string plural(std::uint64_t n, const char *word) { return grouped(n) + " " + word + (n == 1 ? "" : "s"); }
+std::string plural(std::uint64_t n, const char *word) {
+  return grouped(n) + " " + word + (n == 1 ? "" : "s");
+}
 
 } // namespace
 
@@ -114,7 +128,8 @@ void append_progress(std::string &out, const bench_options &o, const bench_inter
   if (publishes(o.mode))
     out += "  sent " + grouped(static_cast<std::uint64_t>(std::round(per_second(i.sent, i.seconds)))) + "/s";
   if (receives(o.mode)) {
-    out += "  received " + grouped(static_cast<std::uint64_t>(std::round(per_second(i.received, i.seconds)))) + "/s";
+    out += "  received " +
+           grouped(static_cast<std::uint64_t>(std::round(per_second(i.received, i.seconds)))) + "/s";
     if (i.latency && i.latency->count() > 0)
       out += "  latency p50 " + fixed(ms(i.latency->percentile(0.5)), 3) + " ms, p99 " +
              fixed(ms(i.latency->percentile(0.99)), 3) + " ms";
@@ -170,7 +185,11 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
     }
     json list = json::array();
     for (const auto &c : checks)
-      list.push_back({{"flag", c.flag}, {"what", c.what}, {"limit", c.limit}, {"value", round3(c.value)}, {"passed", c.passed}});
+      list.push_back({{"flag", c.flag},
+                      {"what", c.what},
+                      {"limit", c.limit},
+                      {"value", round3(c.value)},
+                      {"passed", c.passed}});
     j["checks"] = list;
     j["passed"] = passed;
     out += j.dump();
@@ -198,8 +217,10 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
   if (publishes(o.mode))
     what += ", " + grouped(o.size) + "-byte payloads";
   row("run", what);
-  std::string conn = grouped(t.connected) + " of " + grouped(t.attempted) + " connected in " + fixed(t.connect_seconds, 2) +
-                     " s (" + grouped(static_cast<std::uint64_t>(std::round(per_second(t.connected, t.connect_seconds)))) + "/s)";
+  std::string conn =
+      grouped(t.connected) + " of " + grouped(t.attempted) + " connected in " + fixed(t.connect_seconds, 2) +
+      " s (" + grouped(static_cast<std::uint64_t>(std::round(per_second(t.connected, t.connect_seconds)))) +
+      "/s)";
   if (t.failed)
     conn += ", " + grouped(t.failed) + " failed";
   if (t.lost)
@@ -209,15 +230,17 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
     row("connack", latency_text(t.connack) + " ms");
   if (publishes(o.mode)) {
     std::string pub = grouped(t.sent) + " in " + fixed(t.publish_seconds, 2) + " s (" +
-                      grouped(static_cast<std::uint64_t>(std::round(per_second(t.sent, t.publish_seconds)))) + "/s)";
+                      grouped(static_cast<std::uint64_t>(std::round(per_second(t.sent, t.publish_seconds)))) +
+                      "/s)";
     if (o.qos > 0)
       pub += ", " + grouped(t.acknowledged) + " acknowledged, " + grouped(t.refused) + " refused, " +
              grouped(t.unacknowledged) + " unacknowledged";
     row("published", pub);
   }
   if (receives(o.mode)) {
-    std::string rec = grouped(t.received) + " in " + fixed(t.receive_seconds, 2) + " s (" +
-                      grouped(static_cast<std::uint64_t>(std::round(per_second(t.received, t.receive_seconds)))) + "/s)";
+    std::string rec =
+        grouped(t.received) + " in " + fixed(t.receive_seconds, 2) + " s (" +
+        grouped(static_cast<std::uint64_t>(std::round(per_second(t.received, t.receive_seconds)))) + "/s)";
     if (o.mode == bench_mode::pubsub)
       rec += " of " + grouped(t.expected) + " expected";
     rec += ", " + grouped(t.lost_messages()) + " lost (" + fixed(t.loss_percent(), 3) + "%), " +
@@ -229,7 +252,8 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
       row("latency", latency_text(t.latency) + " ms");
   }
   for (const auto &c : checks)
-    row("check", c.flag + " " + fixed(c.limit, 3) + ": " + c.what + " " + fixed(c.value, 3) + (c.passed ? " passed" : " FAILED"));
+    row("check", c.flag + " " + fixed(c.limit, 3) + ": " + c.what + " " + fixed(c.value, 3) +
+                     (c.passed ? " passed" : " FAILED"));
 }
 
 } // namespace mqtk::apps::bench

@@ -10,8 +10,8 @@ namespace mqtk::apps::bench {
 
 // One --max-loss / --max-p99 / --min-rate check and how the run did against it.
 struct threshold_check {
-  std::string flag;   // "--max-p99"
-  std::string what;   // "p99 latency (ms)"
+  std::string flag; // "--max-p99"
+  std::string what; // "p99 latency (ms)"
   double limit = 0;
   double value = 0;
   bool passed = true;

@@ -35,12 +35,6 @@ std::chrono::steady_clock::duration tick_for(double rate) {
   return std::clamp<std::chrono::steady_clock::duration>(tick, std::chrono::milliseconds(1), max_tick);
 }
 
-std::string reason_text(protocol::reason_code code) {
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
-  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
-}
-
 } // namespace
 
 // One bench connection: its client and what it has done; forwards events to the run.
@@ -49,7 +43,8 @@ struct bench_run::connection final : client::client_handler {
 
   void on_connected(const protocol::connack &, bool) override { run.connected(*this); }
   void on_writable() override { run.pump(*this); }
-  void on_publish_done(std::uint16_t, protocol::reason_code reason, const protocol::properties &props) override {
+  void on_publish_done(std::uint16_t, protocol::reason_code reason,
+                       const protocol::properties &props) override {
     run.publish_done(*this, reason, props);
   }
   void on_message(const protocol::publish &p) override { run.message(*this, p); }
@@ -58,14 +53,14 @@ struct bench_run::connection final : client::client_handler {
 
   bench_run &run;
   role kind;
-  std::uint32_t index;                 // among connections of the same role
+  std::uint32_t index; // among connections of the same role
   std::unique_ptr<client::client> client;
   clock::time_point started{};
   bool up = false, ready = false, closed = false, done = false;
-  std::string topic;                   // publisher
-  std::vector<std::uint8_t> payload;   // publisher: header + filler, rewritten per message
-  std::uint32_t sent = 0;              // publisher: next sequence number
-  sequence_tracker tracker;            // subscriber
+  std::string topic;                 // publisher
+  std::vector<std::uint8_t> payload; // publisher: header + filler, rewritten per message
+  std::uint32_t sent = 0;            // publisher: next sequence number
+  sequence_tracker tracker;          // subscriber
 };
 
 bench_run::bench_run(runtime &rt, const bench_options &options, client::client_options base)
@@ -128,7 +123,8 @@ void bench_run::start_due_connections() {
     else
       options.session.client_id = base_.session.client_id + "-" + tag + std::to_string(c.index);
     if (c.kind == role::publisher)
-      options.session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(o_.max_inflight, 65535));
+      options.session.max_inflight =
+          static_cast<std::uint16_t>(std::min<std::uint32_t>(o_.max_inflight, 65535));
     c.client = std::make_unique<client::client>(rt_.io(), std::move(options), c);
     c.started = now;
     ++started_;
@@ -167,7 +163,8 @@ void bench_run::subscribed(connection &c, const protocol::suback &ack) {
   for (protocol::reason_code reason : ack.reasons)
     if (protocol::is_error(reason)) {
       if (!first_refusal_) {
-        first_refusal_ = "the broker refused the subscription to '" + o_.topic + "': " + reason_text(reason);
+        first_refusal_ = "the broker refused the subscription to '" + o_.topic +
+                         "': " + protocol::reason_code_text(reason);
         print_error(*first_refusal_);
       }
       close_all();
@@ -283,7 +280,8 @@ void bench_run::publish_done(connection &c, protocol::reason_code reason, const 
   if (protocol::is_error(reason)) {
     ++totals_.refused;
     if (!first_refusal_) {
-      first_refusal_ = "the broker refused a message on '" + c.topic + "': " + reason_text(reason);
+      first_refusal_ =
+          "the broker refused a message on '" + c.topic + "': " + protocol::reason_code_text(reason);
       if (props.reason_string)
         *first_refusal_ += ": " + std::string(*props.reason_string);
       print_error(*first_refusal_);
@@ -317,7 +315,8 @@ void bench_run::message(connection &c, const protocol::publish &p) {
   }
   if (phase_ == phase::draining)
     check_drained();
-  else if (o_.mode == bench_mode::sub && o_.count > 0 && totals_.received >= o_.count && phase_ == phase::measuring)
+  else if (o_.mode == bench_mode::sub && o_.count > 0 && totals_.received >= o_.count &&
+           phase_ == phase::measuring)
     close_all();
 }
 
@@ -471,13 +470,15 @@ void bench_run::finish() {
       if (!check.passed) {
         checks_passed = false;
         char line[256];
-        std::snprintf(line, sizeof line, "check failed: %s %.3f is %s %s %.3f", check.what.c_str(), check.value,
-                      check.flag == "--min-rate" ? "below" : "above", check.flag.c_str(), check.limit);
+        std::snprintf(line, sizeof line, "check failed: %s %.3f is %s %s %.3f", check.what.c_str(),
+                      check.value, check.flag == "--min-rate" ? "below" : "above", check.flag.c_str(),
+                      check.limit);
         print_error(line);
       }
   }
   if (first_failure_ && totals_.failed + totals_.lost > 1) {
-    std::string line = std::to_string(totals_.failed) + " of " + std::to_string(totals_.attempted) + " connections failed";
+    std::string line =
+        std::to_string(totals_.failed) + " of " + std::to_string(totals_.attempted) + " connections failed";
     if (totals_.lost > 0)
       line += ", " + std::to_string(totals_.lost) + " were lost during the run";
     print_error(line);

@@ -14,7 +14,7 @@ class sequence_tracker {
 public:
   // What one received sequence number means.
   struct outcome {
-    bool duplicate = false;  // at or below one already seen
+    bool duplicate = false;    // at or below one already seen
     std::uint64_t skipped = 0; // numbers jumped over since the last one from this publisher
   };
   // Records sequence from the stream (run id, publisher).
@@ -28,15 +28,15 @@ private:
 struct bench_totals {
   // Connections.
   std::uint64_t attempted = 0, connected = 0, failed = 0, lost = 0;
-  double connect_seconds = 0;  // from the first attempt to the last CONNACK
-  latency_histogram connack;   // time from starting a connection to its CONNACK
+  double connect_seconds = 0; // from the first attempt to the last CONNACK
+  latency_histogram connack;  // time from starting a connection to its CONNACK
   // Publishing.
   std::uint64_t sent = 0, acknowledged = 0, refused = 0, unacknowledged = 0;
-  double publish_seconds = 0;  // from the start of publishing to its end
+  double publish_seconds = 0; // from the start of publishing to its end
   // Receiving.
   std::uint64_t received = 0, duplicates = 0, skipped = 0, foreign = 0, expected = 0;
-  double receive_seconds = 0;  // from the start of the measurement to the last message
-  latency_histogram latency;   // publish to receipt
+  double receive_seconds = 0; // from the start of the measurement to the last message
+  latency_histogram latency;  // publish to receipt
   // Messages that never arrived: expected - unique received in pubsub, skipped numbers in sub.
   std::uint64_t lost_messages() const noexcept;
   // lost_messages() as a percentage of what should have arrived.
@@ -45,7 +45,7 @@ struct bench_totals {
 
 // The progress between two reports.
 struct bench_interval {
-  double elapsed = 0, seconds = 0;  // since the measurement started; length of this interval
+  double elapsed = 0, seconds = 0; // since the measurement started; length of this interval
   std::uint64_t connected = 0, sent = 0, acknowledged = 0, received = 0;
   const latency_histogram *latency = nullptr;
 };

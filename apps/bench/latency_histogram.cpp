@@ -47,13 +47,16 @@ void latency_histogram::merge(const latency_histogram &other) noexcept {
   max_ = std::max(max_, other.max_);
 }
 
-void latency_histogram::clear() noexcept { *this = latency_histogram{}; }
+void latency_histogram::clear() noexcept {
+  *this = latency_histogram{};
+}
 
 std::uint64_t latency_histogram::percentile(double fraction) const noexcept {
   if (count_ == 0)
     return 0;
   fraction = std::clamp(fraction, 0.0, 1.0);
-  const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(count_))));
+  const auto rank = std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(count_))));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < bucket_count; ++i) {
     seen += buckets_[i];

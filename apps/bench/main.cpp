@@ -1,4 +1,6 @@
 // mqtk-bench: load-test a broker: connection rate, throughput, latency percentiles, loss.
 #include "bench/bench.hpp"
 
-int main(int argc, char **argv) { return mqtk::apps::bench::main(argc, argv); }
+int main(int argc, char **argv) {
+  return mqtk::apps::bench::main(argc, argv);
+}

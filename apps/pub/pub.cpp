@@ -27,12 +27,6 @@ using clock = std::chrono::steady_clock;
 constexpr std::size_t max_buffered_output = 1 << 16; // pause QoS 0 streams above 1 MiB unwritten
 constexpr std::size_t max_line = 1 << 28;
 
-std::string reason_text(protocol::reason_code code) {
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
-  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
-}
-
 // True when the flags ask for a property only MQTT 5 can carry.
 bool wants_v5_properties(const pub_options &o) {
   return o.message_expiry || o.content_type || o.response_topic || o.correlation_data || !o.user_properties.empty() ||
@@ -126,7 +120,7 @@ public:
     if (protocol::is_error(reason)) {
       ++refused_;
       std::string line = "the broker refused message " + std::to_string(rec.sequence) + " on '" + rec.topic +
-                         "': " + reason_text(reason);
+                         "': " + protocol::reason_code_text(reason);
       if (props.reason_string)
         line += ": " + std::string(*props.reason_string);
       print_error(line);

@@ -39,12 +39,6 @@ std::string random_hex() {
   return buffer;
 }
 
-std::string reason_text(protocol::reason_code code) {
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
-  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
-}
-
 std::chrono::steady_clock::duration seconds(double s) {
   return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
 }
@@ -105,14 +99,14 @@ public:
       return;
     for (std::size_t i = 0; i < o_.filters.size() && i < s.reasons.size(); ++i) {
       if (protocol::is_error(s.reasons[i])) {
-        fail(exit_operation_refused,
-             "the broker refused the subscription to '" + o_.filters[i] + "': " + reason_text(s.reasons[i]));
+        fail(exit_operation_refused, "the broker refused the subscription to '" + o_.filters[i] +
+                                         "': " + protocol::reason_code_text(s.reasons[i]));
         return;
       }
     }
     if (sentinel_usable_ && s.reasons.size() > o_.filters.size() && protocol::is_error(s.reasons.back()))
       drop_sentinel("the broker refused the subscription to the sentinel topic: " +
-                    reason_text(s.reasons.back()));
+                    protocol::reason_code_text(s.reasons.back()));
     if (sentinel_usable_) {
       protocol::publish p;
       p.topic = sentinel_topic_;
@@ -149,7 +143,7 @@ public:
     if (sentinel_id_ && id == *sentinel_id_) {
       sentinel_id_.reset();
       if (protocol::is_error(reason))
-        drop_sentinel("the broker refused the sentinel: " + reason_text(reason));
+        drop_sentinel("the broker refused the sentinel: " + protocol::reason_code_text(reason));
       return;
     }
     auto it = inflight_.find(id);
@@ -162,7 +156,7 @@ public:
     if (props.reason_string)
       e.detail = std::string(*props.reason_string);
     if (e.state == entry_state::failed && !o_.json)
-      print_error("the broker refused to clear '" + e.topic + "': " + reason_text(reason));
+      print_error("the broker refused to clear '" + e.topic + "': " + protocol::reason_code_text(reason));
     pump();
   }
 

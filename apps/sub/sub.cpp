@@ -29,17 +29,11 @@ namespace {
 
 using protocol::qos;
 
-std::string reason_text(protocol::reason_code code) {
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
-  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
-}
-
 // A SUBACK reason: MQTT 3.x has one failure code, 0x80 "Failure", without the 5.0 meanings.
 std::string suback_reason_text(protocol::protocol_version version, protocol::reason_code code) {
   if (version != protocol::protocol_version::v5 && protocol::is_error(code))
     return "Failure (0x80)";
-  return reason_text(code);
+  return protocol::reason_code_text(code);
 }
 
 std::string seconds_text(double seconds) {
@@ -185,8 +179,8 @@ public:
       return;
     if (protocol::is_error(reason)) {
       ++refused_clears_;
-      std::string line =
-          "the broker refused to clear the retained message on '" + it->second + "': " + reason_text(reason);
+      std::string line = "the broker refused to clear the retained message on '" + it->second +
+                         "': " + protocol::reason_code_text(reason);
       if (props.reason_string)
         line += ": " + std::string(*props.reason_string);
       print_error(line);

@@ -18,12 +18,6 @@ using clock = std::chrono::steady_clock;
 enum class role { observer, will, takeover, late };
 constexpr std::size_t role_count = 4;
 
-std::string reason_text(protocol::reason_code code) {
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
-  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
-}
-
 clock::duration seconds(double s) {
   return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
 }
@@ -116,7 +110,7 @@ struct scenario_runner::impl {
     if (finished_ || s.reasons.empty())
       return;
     if (protocol::is_error(s.reasons.front())) {
-      fail("the broker refused the subscription to the will topic: " + reason_text(s.reasons.front()),
+      fail("the broker refused the subscription to the will topic: " + protocol::reason_code_text(s.reasons.front()),
            exit_operation_refused);
       return;
     }

@@ -26,6 +26,8 @@ TEST_CASE("codec names: reason codes") {
   CHECK(reason_code_name(reason_code::success) == "Success");
   CHECK(reason_code_name(reason_code::not_authorized) == "Not authorized");
   CHECK(reason_code_name(reason_code::malformed_packet) == "Malformed Packet");
+  CHECK(reason_code_text(reason_code::not_authorized) == "Not authorized (0x87)");
+  CHECK(reason_code_text(reason_code::success) == "Success (0x00)");
   CHECK(reason_code_name(reason_code::wildcard_subscriptions_not_supported) ==
         "Wildcard Subscriptions not supported");
   CHECK(reason_code_name(static_cast<reason_code>(0x05)) == "Unknown");

@@ -19,12 +19,6 @@ namespace {
 using clock = std::chrono::steady_clock;
 using protocol::session_state;
 
-std::string reason_text(protocol::reason_code code) {
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
-  return std::string(protocol::reason_code_name(code)) + " (" + hex + ")";
-}
-
 } // namespace
 
 struct client::impl final : net::transport_handler, protocol::session_handler {
@@ -313,10 +307,10 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       return;
     }
     if (p.reason == protocol::reason_code::unsupported_protocol_version && !ever_connected_ &&
-        try_fallback("the broker refused MQTT 5.0 (" + reason_text(p.reason) + ")"))
+        try_fallback("the broker refused MQTT 5.0 (" + protocol::reason_code_text(p.reason) + ")"))
       return;
     handler_.on_connack(p);
-    std::string message = "the broker refused the connection: " + reason_text(p.reason);
+    std::string message = "the broker refused the connection: " + protocol::reason_code_text(p.reason);
     if (p.props.reason_string)
       message += ": " + std::string(*p.props.reason_string);
     end_connection({close_kind::refused, message, p.reason}, false);
@@ -333,7 +327,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
 
   void on_disconnect(const protocol::disconnect &p) override {
     handler_.on_disconnect(p);
-    std::string message = "the broker sent DISCONNECT: " + reason_text(p.reason);
+    std::string message = "the broker sent DISCONNECT: " + protocol::reason_code_text(p.reason);
     if (p.props.reason_string)
       message += ": " + std::string(*p.props.reason_string);
     const bool taken_over = p.reason == protocol::reason_code::session_taken_over;

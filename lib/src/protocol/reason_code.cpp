@@ -1,5 +1,7 @@
 #include "mqtk/protocol/reason_code.hpp"
 
+#include <cstdio>
+
 namespace mqtk::protocol {
 
 std::string_view reason_code_name(reason_code code) {
@@ -130,6 +132,12 @@ std::uint8_t to_v3_connack_return_code(reason_code code) {
   default:
     return 3; // every other refusal: "Server unavailable"
   }
+}
+
+std::string reason_code_text(reason_code code) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));
+  return std::string(reason_code_name(code)) + " (" + hex + ")";
 }
 
 } // namespace mqtk::protocol

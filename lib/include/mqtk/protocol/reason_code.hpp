@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace mqtk::protocol {
@@ -59,6 +60,9 @@ constexpr bool is_error(reason_code code) { return static_cast<std::uint8_t>(cod
 // The spec's name of a reason code in the context of a packet type ("Not authorized"); codes whose
 // name depends on the packet (0x00) use the generic "Success". Unknown values give "Unknown".
 std::string_view reason_code_name(reason_code code);
+
+// The name and the value for messages: "Not authorized (0x87)".
+std::string reason_code_text(reason_code code);
 
 // Maps an MQTT 3.x CONNACK return code (0..5) to the matching 5.0 reason code.
 reason_code from_v3_connack_return_code(std::uint8_t code);
