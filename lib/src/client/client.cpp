@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <random>
 
 namespace mqtk::client {
@@ -18,6 +19,11 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 using protocol::session_state;
+
+// Bytes asked of each read: start small (an idle mqtk-bench connection keeps only this much), double
+// while reads come back full, up to the size that keeps a fast stream at few system calls.
+constexpr std::size_t min_read_size = 2 * 1024;
+constexpr std::size_t max_read_size = 16 * 1024;
 
 } // namespace
 
@@ -39,6 +45,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   boost::asio::steady_timer reconnect_timer_; // backoff wait
   std::vector<std::uint8_t> write_buffer_;
   std::span<std::uint8_t> read_span_;
+  std::size_t read_size_ = min_read_size; // grows while reads fill it: idle connections stay small
   phase phase_ = phase::idle;
   bool writing_ = false;
   bool transport_up_ = false;
@@ -119,12 +126,14 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   }
 
   void read() {
-    read_span_ = session_.prepare_input(16 * 1024);
+    read_span_ = session_.prepare_input(read_size_);
     transport_->async_read(read_span_);
   }
 
   void on_read(std::size_t n) override {
     trace(trace_in_, read_span_.first(n), "<- ");
+    if (n == read_span_.size())
+      read_size_ = std::min(read_size_ * 2, max_read_size);
     const bool was_connected = session_.state() == session_state::connected;
     session_.commit_input(n, clock::now());
     if (!transport_)
