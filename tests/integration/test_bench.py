@@ -173,6 +173,18 @@ class Modes(unittest.TestCase):
         self.assertNotIn("mqtk-bench", self.broker.log_text()[mark:])
 
 
+class OtherTransports(unittest.TestCase):
+    def test_websocket_to_aedes_loses_nothing_at_qos_1(self):
+        broker = t.use_broker(self, t.Aedes())
+        r = t.run_tool(["mqtk-bench", "-L", broker.url("ws"), "pubsub", "-C", "3", "-q", "1", "-n", "200",
+                        "--rate", "1000", "--json", "--quiet"])
+        self.assertEqual(r.status, 0, r.stderr)
+        s = summary_of(r)
+        self.assertEqual(s["received"]["messages"], 600)
+        self.assertEqual(s["received"]["lost"], 0)
+        self.assertEqual(s["published"]["acknowledged"], 600)
+
+
 class Failures(unittest.TestCase):
     def test_nothing_listening_gives_exit_3(self):
         port = t.free_port()
