@@ -389,15 +389,17 @@ void bench_run::close_all() {
     if (o_.mode == bench_mode::sub)
       totals_.receive_seconds = since(measure_start_, clock::now());
   }
-  std::uint64_t up_subscribers = 0;
+  // Every subscriber that subscribed should have had every message: one lost during the run
+  // missed what came after, and that counts as loss.
+  std::uint64_t subscribed = 0;
   for (auto &c : connections_) {
     if (c->kind == role::publisher && c->client)
       totals_.unacknowledged += c->client->session().inflight();
-    if (c->kind == role::subscriber && c->ready && !c->closed)
-      ++up_subscribers;
+    if (c->kind == role::subscriber && c->ready)
+      ++subscribed;
   }
   if (o_.mode == bench_mode::pubsub)
-    totals_.expected = totals_.sent * up_subscribers;
+    totals_.expected = totals_.sent * subscribed;
   close_timer_.start(close_grace, [this] { finish(); });
   for (auto &c : connections_) {
     if (c->closed || !c->client)
@@ -428,7 +430,7 @@ void bench_run::closed(connection &c, const client::close_reason &why) {
       ++totals_.lost;
     else
       ++totals_.failed;
-    fail(why, !was_up);
+    fail(why);
   }
   if (phase_ == phase::connecting) {
     start_due_connections();
@@ -446,11 +448,11 @@ void bench_run::closed(connection &c, const client::close_reason &why) {
   }
 }
 
-void bench_run::fail(const client::close_reason &why, bool connecting) {
+void bench_run::fail(const client::close_reason &why) {
   if (first_failure_ || why.kind == client::close_kind::normal)
     return;
   first_failure_ = why;
-  print_error((connecting ? "" : "connection lost: ") + why.message);
+  print_error(why.message);
 }
 
 void bench_run::finish() {
@@ -477,10 +479,13 @@ void bench_run::finish() {
       }
   }
   if (first_failure_ && totals_.failed + totals_.lost > 1) {
-    std::string line =
-        std::to_string(totals_.failed) + " of " + std::to_string(totals_.attempted) + " connections failed";
+    const std::string of = " of " + std::to_string(totals_.attempted) + " connections ";
+    std::string line;
+    if (totals_.failed > 0)
+      line = std::to_string(totals_.failed) + of + "failed";
     if (totals_.lost > 0)
-      line += ", " + std::to_string(totals_.lost) + " were lost during the run";
+      line += (line.empty() ? std::to_string(totals_.lost) + of : ", " + std::to_string(totals_.lost) + " ") +
+              "were lost during the run";
     print_error(line);
   }
   if (totals_.unacknowledged > 0)

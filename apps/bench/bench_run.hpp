@@ -51,7 +51,7 @@ private:
   void close_all();
   void finish();
   void report_progress();
-  void fail(const client::close_reason &why, bool connecting);
+  void fail(const client::close_reason &why);
   std::uint64_t publish_due(clock::time_point now) const;
 
   runtime &rt_;

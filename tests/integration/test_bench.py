@@ -200,6 +200,27 @@ class Failures(unittest.TestCase):
         self.assertIn(b"Not authorized", r.stderr)
         self.assertRegex(r.stdout.decode(), r"5 refused")
 
+    def test_broker_killed_mid_run_reports_lost_connections_and_messages(self):
+        broker = t.use_broker(self, t.Mosquitto())
+        bg = t.start_tool(["mqtk-bench", *broker.client_args(), "pubsub", "-C", "4", "-q", "1", "--rate", "1000",
+                           "-D", "30", "--json", "--interval", "0.2"])
+        self.addCleanup(bg.kill)
+        bg.wait_for_output(b'"type":"progress"', timeout=15)
+        broker.kill()
+        r = bg.wait(20)
+        err = r.stderr.decode()
+        self.assertIn("5 of 5 connections were lost during the run", err)
+        s = summary_of(r)
+        self.assertEqual(s["connections"]["lost"], 5)
+        unacknowledged = s["published"]["unacknowledged"]
+        # 7 when QoS 1 messages were in flight at the kill (the usual case), else 3: connection lost.
+        self.assertEqual(r.status, 7 if unacknowledged else 3, r.stderr)
+        if unacknowledged:
+            self.assertIn(f"{unacknowledged} message(s) were not acknowledged", err)
+        self.assertEqual(s["published"]["sent"], s["published"]["acknowledged"] + unacknowledged)
+        self.assertEqual(s["received"]["expected"], s["published"]["sent"])
+        self.assertEqual(s["received"]["lost"], s["received"]["expected"] - s["received"]["messages"])
+
     def test_open_file_limit_too_low_is_a_usage_error(self):
         broker = t.use_broker(self, t.Mosquitto())
         r = t.run_tool(["prlimit", "--nofile=200:200", t.find_tool("mqtk-bench"), *broker.client_args(), "conn",
