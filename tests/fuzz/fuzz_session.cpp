@@ -42,6 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   options.topic_alias_maximum = static_cast<std::uint16_t>((mode >> 1) & 3);
   options.outbound_topic_aliases = (mode & 8) != 0;
   options.session_expiry = (mode & 0x40) ? 60 : 0;
+  options.republish_qos1 = (mode & 0x80) != 0;
   quiet_handler handler;
   session s(options, handler);
   decoder broker_side({role::server, options.version});
