@@ -89,8 +89,12 @@ public:
     if (connected_before_)
       print_warning(connack.session_present ? "reconnected; the broker kept the session"
                                             : "reconnected; the session was not kept, subscribing again");
-    const bool subscribe_now = !connected_before_ || !connack.session_present || awaiting_suback_;
+    const bool unsubscribe_now = !o_.unsubscribe.empty() && (!connected_before_ || awaiting_unsuback_);
+    const bool subscribe_now =
+        !o_.topics.empty() && (!connected_before_ || !connack.session_present || awaiting_suback_);
     connected_before_ = true;
+    if (!ending_ && unsubscribe_now && !unsubscribe())
+      return;
     if (!ending_ && subscribe_now && !subscribe())
       return;
     pump_clears();
@@ -137,7 +141,8 @@ public:
                       std::to_string(static_cast<int>(ack.reasons[i])));
     }
     if (o_.exit_after_subscribe) {
-      end(exit_ok);
+      if (!awaiting_unsuback_)
+        end(exit_ok);
       return;
     }
     if (o_.retained_only) {
@@ -190,11 +195,36 @@ public:
     maybe_disconnect();
   }
 
+  void on_unsuback(const protocol::unsuback &ack) override {
+    if (ack.packet_id != unsubscribe_id_ || !awaiting_unsuback_)
+      return;
+    awaiting_unsuback_ = false;
+    bool refused = false;
+    for (std::size_t i = 0; i < ack.reasons.size() && i < o_.unsubscribe.size(); ++i) {
+      if (protocol::is_error(ack.reasons[i])) {
+        std::string line = "the broker refused to unsubscribe from '" + o_.unsubscribe[i] +
+                           "': " + protocol::reason_code_text(ack.reasons[i]);
+        if (ack.props.reason_string)
+          line += ": " + std::string(*ack.props.reason_string);
+        print_error(line);
+        refused = true;
+      } else if (o_.connection.debug) {
+        print_debug("unsubscribed from '" + o_.unsubscribe[i] + "': " + protocol::reason_code_text(ack.reasons[i]));
+      }
+    }
+    if (refused)
+      end(exit_operation_refused);
+    else if (o_.topics.empty() || (o_.exit_after_subscribe && !awaiting_suback_))
+      end(exit_ok);
+  }
+
   void on_lost(protocol::packet_type type, std::uint16_t id) override {
     if (type == protocol::packet_type::subscribe && id == subscribe_id_) {
       awaiting_suback_ = true;
       return;
     }
+    if (type == protocol::packet_type::unsubscribe && id == unsubscribe_id_)
+      return; // awaiting_unsuback_ stays set: the reconnect sends it again
     if (type != protocol::packet_type::publish)
       return;
     if (auto it = clearing_.find(id); it != clearing_.end()) {
@@ -265,6 +295,22 @@ private:
     }
     subscribe_id_ = sent.packet_id;
     awaiting_suback_ = true;
+    return true;
+  }
+
+  // Sends the UNSUBSCRIBE of the -U filters; false when the run ended instead.
+  bool unsubscribe() {
+    protocol::unsubscribe request;
+    for (const auto &filter : o_.unsubscribe)
+      request.filters.push_back(filter);
+    const auto sent = client_.unsubscribe(request);
+    if (sent.error) {
+      print_error("cannot unsubscribe: " + sent.error.message());
+      end(exit_internal);
+      return false;
+    }
+    unsubscribe_id_ = sent.packet_id;
+    awaiting_unsuback_ = true;
     return true;
   }
 
@@ -339,9 +385,10 @@ private:
   std::unordered_map<std::uint16_t, std::string> clearing_; // clears sent, waiting for PUBACK
   std::uint64_t printed_ = 0;
   std::size_t refused_clears_ = 0;
-  std::uint16_t subscribe_id_ = 0;
+  std::uint16_t subscribe_id_ = 0, unsubscribe_id_ = 0;
   std::optional<int> status_;
   bool connected_before_ = false, awaiting_suback_ = false, ending_ = false, disconnecting_ = false;
+  bool awaiting_unsuback_ = false;
 };
 
 } // namespace

@@ -16,6 +16,7 @@ struct sub_options {
   connection_flags connection;
   std::vector<std::string> topics; // -t, already prefixed with $share/GROUP/ when --share is given
   std::vector<std::string> hidden; // -T
+  std::vector<std::string> unsubscribe; // -U: removed from the session before subscribing
   int qos = 0;
   std::string share_group;
   bool no_local = false;

@@ -73,6 +73,10 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
   app.add_option("-T,--filter-out", o.hidden, "Do not print messages whose topic matches FILTER (repeatable)")
       ->allow_extra_args(false)
       ->group(subscription);
+  app.add_option("-U,--unsubscribe", o.unsubscribe,
+                 "Unsubscribe from FILTER first, as with a persistent session (repeatable; without -t: then exit)")
+      ->allow_extra_args(false)
+      ->group(subscription);
   app.add_option("-q,--qos", o.qos, "Maximum QoS of the subscriptions: 0, 1 or 2 (default 0)")
       ->group(subscription);
   app.add_option("--share", o.share_group,
@@ -136,8 +140,19 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
       return usage("-F '" + format + "': " + problem);
   }
 
-  if (o.topics.empty())
-    return usage("give at least one topic filter with -t");
+  if (o.topics.empty() && o.unsubscribe.empty())
+    return usage("give at least one topic filter with -t (or -U to unsubscribe)");
+  if (o.topics.empty()) {
+    for (const char *flag : {"--filter-out", "--share", "--no-local", "--retain-as-published", "--retain-handling",
+                             "--subscription-id", "--allow-partial", "--remove-retained", "--count",
+                             "--retained-only", "--settle", "--skip-retained"})
+      if (app.count(flag))
+        return usage(std::string(flag) + " needs a subscription (-t)");
+  }
+  for (const auto &filter : o.unsubscribe) {
+    if (auto problem = protocol::topic_filter_error(filter); !problem.empty())
+      return usage("-U filter '" + filter + "' " + std::string(problem));
+  }
   if (app.count("--share")) {
     if (auto problem = group_error(o.share_group); !problem.empty())
       return usage(problem);

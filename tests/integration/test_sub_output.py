@@ -161,6 +161,8 @@ class Usage(unittest.TestCase):
         self.assertIn("give at least one topic", self.usage())
         self.assertIn("already a shared", self.usage("-t", "$share/g/a", "--share", "g"))
         self.assertIn("must not contain", self.usage("-t", "a", "--share", "g/h"))
+        self.assertIn("-U filter 'a/#/b'", self.usage("-U", "a/#/b"))
+        self.assertIn("--count needs a subscription (-t)", self.usage("-U", "a", "-C", "2"))
 
     def test_bad_values(self):
         self.assertIn("-C must be at least 1", self.usage("-t", "a", "-C", "0", "-W", "0"))

@@ -166,6 +166,35 @@ class Sessions(unittest.TestCase):
         self.assertIn(b"reconnected; the broker kept the session", r.stderr)
         self.assertEqual(broker.log_text().count(f"Received SUBSCRIBE from {client_id}"), 1)
 
+    def test_unsubscribe_removes_a_persistent_subscription(self):
+        broker = t.use_broker(self, t.Mosquitto())
+        kept, dropped = unique_id(), unique_id()
+        for client_id in (kept, dropped):
+            r = run_sub(broker, "-c", "-i", client_id, "-q", "1", "-t", "unsub/x", "-E")
+            self.assertEqual(r.status, 0, r)
+        r = run_sub(broker, "-c", "-i", dropped, "-U", "unsub/x", "-d")
+        self.assertEqual(r.status, 0, r)
+        self.assertIn(b"unsubscribed from 'unsub/x': Success (0x00)", r.stderr)
+        pub(broker, "unsub/x", "queued", "-q", "1")
+        # The session that kept its subscription gets the queued message; the other one does not.
+        got = run_sub(broker, "-c", "-i", kept, "-t", "other/y", "-C", "1", "-W", "5")
+        self.assertEqual((got.status, got.stdout), (0, b"queued\n"), got)
+        none = run_sub(broker, "-c", "-i", dropped, "-t", "other/y", "-W", "2")
+        self.assertEqual((none.status, none.stdout), (9, b""), none)
+        self.assertIn(f"Received UNSUBSCRIBE from {dropped}", broker.log_text())
+
+    def test_unsubscribe_and_subscribe_in_one_run(self):
+        broker = t.use_broker(self, t.Mosquitto())
+        client_id = unique_id()
+        r = run_sub(broker, "-c", "-i", client_id, "-q", "1", "-t", "swap/old", "-E")
+        self.assertEqual(r.status, 0, r)
+        r = run_sub(broker, "-c", "-i", client_id, "-q", "1", "-U", "swap/old", "-t", "swap/new", "-E")
+        self.assertEqual(r.status, 0, r)
+        pub(broker, "swap/old", "old", "-q", "1")
+        pub(broker, "swap/new", "new", "-q", "1")
+        got = run_sub(broker, "-c", "-i", client_id, "-t", "swap/new", "-C", "1", "-W", "5")
+        self.assertEqual((got.status, got.stdout), (0, b"new\n"), got)
+
     def test_no_reconnect_exits_3(self):
         broker = t.use_broker(self, t.Mosquitto())
         with start_sub(broker, "-t", "nr/x", "--no-reconnect") as sub:
