@@ -384,10 +384,9 @@ void bench_run::close_all() {
   for (auto *t : {&connect_timer_, &publish_timer_, &report_timer_, &end_timer_, &drain_timer_})
     t->cancel();
   if (measured) {
-    const auto end = totals_.received > 0 ? last_receive_ : clock::now();
-    totals_.receive_seconds = since(measure_start_, end);
-    if (o_.mode == bench_mode::sub)
-      totals_.receive_seconds = since(measure_start_, clock::now());
+    // pubsub: until the last message arrived; sub: the whole time it listened.
+    const bool to_last = o_.mode == bench_mode::pubsub && totals_.received > 0;
+    totals_.receive_seconds = since(measure_start_, to_last ? last_receive_ : clock::now());
   }
   // Every subscriber that subscribed should have had every message: one lost during the run
   // missed what came after, and that counts as loss.
