@@ -5,7 +5,7 @@
 # package-lock.json. Defines mqtk_install_deps, mqtk_configure_and_build; sets nothing else.
 
 MQTK_APT_PACKAGES=(
-  build-essential g++ cmake ninja-build pkg-config
+  build-essential g++ cmake ninja-build pkg-config ccache
   libcli11-dev nlohmann-json3-dev doctest-dev libssl-dev libboost-dev
   openssl mosquitto mosquitto-clients python3 jq
 )
@@ -93,6 +93,8 @@ mqtk_configure_and_build() {
     mqtk_log "error: $build was configured with another generator than Ninja; remove it or set MQTK_BUILD_DIR"
     return 1
   fi
+  # ccache: paths relative to the checkout, so clones and worktrees of the project share the cache.
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
   cmake -S "$root" -B "$build" -G Ninja -DMQTK_BUILD_TESTS=ON "$@" >/dev/null
   cmake --build "$build" --parallel "${MQTK_JOBS:-$(nproc)}"
 }
