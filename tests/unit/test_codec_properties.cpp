@@ -195,7 +195,9 @@ TEST_CASE("codec properties: each property is accepted exactly where the spec al
                                   place::puback,     place::pubrec, place::pubrel,      place::pubcomp,
                                   place::subscribe,  place::suback, place::unsubscribe, place::unsuback,
                                   place::disconnect, place::auth};
-  for (const auto &[id, value] : samples()) {
+  for (const auto &sample : samples()) { // no structured binding: clang 14 cannot capture one
+    const property_id id = sample.first;
+    const bytes &value = sample.second;
     const std::set<place> allowed = allowed_places(id);
     for (place where : places) {
       CAPTURE(property_name(id));
@@ -212,7 +214,9 @@ TEST_CASE("codec properties: each property is accepted exactly where the spec al
 
 TEST_CASE("codec properties: duplicates") {
   SUBCASE("every property but User Property appears at most once") {
-    for (const auto &[id, value] : samples()) {
+    for (const auto &sample : samples()) { // no structured binding: clang 14 cannot capture one
+      const property_id id = sample.first;
+      const bytes &value = sample.second;
       if (id == property_id::user_property) {
         continue;
       }
@@ -287,7 +291,9 @@ TEST_CASE("codec properties: unknown identifiers and truncated values") {
   }
   CHECK(decode_failure(packet_at(place::puback, from_hex("04 01"))).detail ==
         "PUBACK property 0x04 is unknown");
-  for (const auto &[id, value] : samples()) {
+  for (const auto &sample : samples()) { // no structured binding: clang 14 cannot capture one
+    const property_id id = sample.first;
+    const bytes &value = sample.second;
     CAPTURE(property_name(id));
     const bytes truncated = property(id, bytes(value.begin(), value.end() - 1));
     check_malformed(packet_at(home_of(id), truncated), receiver(home_of(id)));
@@ -333,7 +339,9 @@ TEST_CASE("codec properties: the properties struct") {
     CHECK(a.subscription_identifiers.data() == ids);
   }
   SUBCASE("every property counts for empty()") {
-    for (const auto &[id, value] : samples()) {
+    for (const auto &sample : samples()) { // no structured binding: clang 14 cannot capture one
+      const property_id id = sample.first;
+      const bytes &value = sample.second;
       CAPTURE(property_name(id));
       decoded d =
           decode_one(packet_at(home_of(id), props_for(id, value, home_of(id))), receiver(home_of(id)));
@@ -362,7 +370,7 @@ TEST_CASE("codec properties: names") {
   CHECK(property_name(property_id::user_property) == "user_property");
   CHECK(property_name(property_id::shared_subscription_available) == "shared_subscription_available");
   CHECK(property_name(static_cast<property_id>(0x04)) == "unknown");
-  for (const auto &[id, value] : samples()) {
-    CHECK(property_name(id) != "unknown");
+  for (const auto &sample : samples()) {
+    CHECK(property_name(sample.first) != "unknown");
   }
 }
