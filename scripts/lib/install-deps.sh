@@ -5,7 +5,7 @@
 # package-lock.json. Defines mqtk_install_deps, mqtk_configure_and_build; sets nothing else.
 
 MQTK_APT_PACKAGES=(
-  build-essential g++ cmake ninja-build pkg-config ccache
+  build-essential g++ clang libclang-rt-14-dev cmake ninja-build pkg-config ccache
   libcli11-dev nlohmann-json3-dev doctest-dev libssl-dev libboost-dev
   openssl mosquitto mosquitto-clients python3 jq
 )
