@@ -9,8 +9,8 @@ exit_status exit_status_for(const client::close_reason &reason, bool unacknowled
     return unacknowledged ? exit_incomplete : exit_ok;
   case close_kind::setup:
     return exit_usage;
-  case close_kind::connect:
-    return exit_connect;
+  case close_kind::connect: // a reconnect that could not connect again leaves messages undelivered
+    return unacknowledged ? exit_incomplete : exit_connect;
   case close_kind::tls:
     return exit_tls;
   case close_kind::refused:

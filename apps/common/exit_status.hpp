@@ -21,7 +21,8 @@ enum exit_status : int {
 };
 
 // The exit status for a client's final close reason; unacknowledged tells whether QoS >= 1 messages
-// were still waiting for acknowledgement (turns a lost connection into exit 7).
+// were still waiting for acknowledgement (turns a lost connection, or a reconnect that failed to
+// connect, into exit 7).
 exit_status exit_status_for(const client::close_reason &reason, bool unacknowledged);
 
 } // namespace mqtk::apps

@@ -14,6 +14,7 @@ forwarding threads; all state changes apply at once to every current and later c
 """
 
 import socket
+import struct
 import threading
 import time
 
@@ -33,9 +34,17 @@ class _Link:
             return
         self.closed = True
         for s in (self.client, self.upstream):
+            # shutdown wakes the pump blocked in recv() on this socket (close() alone would not, and
+            # the connection would stay up); with linger 0 the final close sends RST instead of FIN.
             try:
                 if reset:
-                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    s.shutdown(socket.SHUT_RD)
+                else:
+                    s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
                 s.close()
             except OSError:
                 pass
