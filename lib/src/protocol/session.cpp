@@ -123,11 +123,14 @@ bool session::input_may_be_mqtt() {
     return true;
   if (n < http.size())
     return false;
+  // The status line ("HTTP/1.0 403 Forbidden") is quoted when it has arrived whole.
   std::string status;
-  for (std::size_t i = 0; i < in.size() && i < 80 && in[i] != '\r' && in[i] != '\n'; ++i)
+  std::size_t i = 0;
+  for (; i < in.size() && i < 80 && in[i] != '\r' && in[i] != '\n'; ++i)
     status += in[i] >= 0x20 && in[i] < 0x7F ? static_cast<char>(in[i]) : '?';
-  fail(errc::not_mqtt, "the server answered in HTTP (\"" + status +
-                           "\"), not MQTT: this port speaks HTTP/WebSocket: use ws:// (wss:// with TLS)");
+  const bool whole = i < in.size() && (in[i] == '\r' || in[i] == '\n');
+  fail(errc::not_mqtt, "the server answered in HTTP" + (whole ? " (\"" + status + "\")" : std::string()) +
+                           ", not MQTT: this port speaks HTTP/WebSocket: use ws:// (wss:// with TLS)");
   return false;
 }
 
