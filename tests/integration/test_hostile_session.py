@@ -252,6 +252,31 @@ class ConnackLimits(unittest.TestCase):
                       b"retain unavailable", r.stderr)
 
 
+class MosquittoMaximumQos0(unittest.TestCase):
+    """Item 19 with a real broker whose CONNACK says Maximum QoS 0 (listener option max_qos 0)."""
+
+    def setUp(self):
+        self.broker = t.use_broker(self, t.Mosquitto(listener_config=["max_qos 0"]))
+
+    def retained(self):
+        r = t.mosquitto_sub([*self.broker.client_args(), "-t", "#", "-v", "--retained-only", "-W", "1"])
+        return sorted(r.stdout.splitlines())
+
+    def test_retain_clear_names_the_limit(self):
+        self.assertEqual(t.mosquitto_pub([*self.broker.client_args(), "-t", "r/a", "-m", "old", "-r"]).status, 0)
+        r = t.run_tool(["mqtk-retain-clear", *self.broker.client_args(), "-t", "r/#", "--settle", "0.5"],
+                       timeout=TIMEOUT)
+        self.assertEqual(r.status, 6, r)
+        self.assertIn(b"failed       r/a  Unspecified error (0x80): not sent: the broker's CONNACK limits: "
+                      b"maximum QoS 0", r.stdout)
+
+    def test_will_test_clears_the_retained_will_with_qos_0(self):
+        r = t.run_tool(["mqtk-will-test", *self.broker.client_args(), "--will-topic", "w/t", "--will-retain"],
+                       timeout=TIMEOUT)
+        self.assertEqual(r.status, 0, r)
+        self.assertEqual(self.retained(), [])  # the QoS 1 clear used to be refused locally and skipped
+
+
 class Connack311Refusal(unittest.TestCase):
     """Item 13: a 3.1.1 refusal shows the return code on the wire, the 5.0 meaning beside it."""
 
