@@ -4,7 +4,8 @@
 
 namespace mqtk::apps {
 
-std::optional<std::string> broker_limit_refusal(std::error_code ec, const protocol::negotiated_limits &limits) {
+std::optional<std::string> broker_limit_refusal(std::error_code ec,
+                                                const protocol::negotiated_limits &limits) {
   using protocol::errc;
   std::string limit;
   if (ec == errc::qos_not_supported)

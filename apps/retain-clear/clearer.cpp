@@ -325,8 +325,9 @@ private:
       if (result.error) {
         e.state = entry_state::failed;
         e.reason = protocol::reason_code::unspecified_error;
-        e.detail = "not sent: " + broker_limit_refusal(result.error, client_.session().limits())
-                                      .value_or(result.error.message());
+        e.detail =
+            "not sent: " +
+            broker_limit_refusal(result.error, client_.session().limits()).value_or(result.error.message());
         continue;
       }
       e.state = entry_state::pending;

@@ -327,8 +327,9 @@ private:
       if (sent.error == protocol::errc::would_block || sent.error == protocol::errc::not_connected)
         return;
       if (sent.error) {
-        print_error("cannot clear the retained message on '" + clears_.front() + "': " +
-                    broker_limit_refusal(sent.error, client_.session().limits()).value_or(sent.error.message()));
+        print_error(
+            "cannot clear the retained message on '" + clears_.front() + "': " +
+            broker_limit_refusal(sent.error, client_.session().limits()).value_or(sent.error.message()));
         ++refused_clears_;
         clears_.clear();
         end(exit_operation_refused);

@@ -238,7 +238,8 @@ struct scenario_runner::impl {
     p.retain = true;
     const auto sent = late.publish(p);
     if (auto limit = broker_limit_refusal(sent.error, late.session().limits())) {
-      fail("cannot clear the retained will on '" + result_.will_topic + "': " + *limit, exit_operation_refused);
+      fail("cannot clear the retained will on '" + result_.will_topic + "': " + *limit,
+           exit_operation_refused);
       return;
     }
     if (sent.error || p.qos == protocol::qos::at_most_once)

@@ -111,14 +111,16 @@ TEST_CASE("session: CONNACK success applies the broker's limits") {
     std::string big(2000, 'x');
     auto r = f.s.publish(make_publish("a", big, protocol::qos::at_most_once), f.now);
     CHECK(r.error == protocol::errc::packet_too_large);
-    CHECK(apps::broker_limit_refusal(r.error, limits) == "the broker's CONNACK limits: maximum packet size 1024");
+    CHECK(apps::broker_limit_refusal(r.error, limits) ==
+          "the broker's CONNACK limits: maximum packet size 1024");
   }
   SUBCASE("a topic alias above the broker's maximum is refused; alias 0 is our own mistake") {
     auto p = make_publish("a", "x", protocol::qos::at_most_once);
     p.props.topic_alias = 4;
     auto r = f.s.publish(p, f.now);
     CHECK(r.error == protocol::errc::topic_alias_above_maximum);
-    CHECK(apps::broker_limit_refusal(r.error, limits) == "the broker's CONNACK limits: topic alias maximum 3");
+    CHECK(apps::broker_limit_refusal(r.error, limits) ==
+          "the broker's CONNACK limits: topic alias maximum 3");
     p.props.topic_alias = 0;
     r = f.s.publish(p, f.now);
     CHECK(r.error == protocol::errc::invalid_argument);
@@ -128,9 +130,9 @@ TEST_CASE("session: CONNACK success applies the broker's limits") {
 }
 
 TEST_CASE("session: an Assigned Client Identifier although we sent one is accepted") {
-  session_fixture f; // client id "c1"
-  f.connect("20 0B 00 00"       // CONNACK, no session present, success
-            "08"                // properties length 8
+  session_fixture f;               // client id "c1"
+  f.connect("20 0B 00 00"          // CONNACK, no session present, success
+            "08"                   // properties length 8
             "12 0005 6F74686572"); // assigned client identifier "other"
   CHECK(f.handler.kinds() == "connack");
   CHECK(f.s.state() == session_state::connected);

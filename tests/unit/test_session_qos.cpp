@@ -85,13 +85,13 @@ TEST_CASE("session: an acknowledgement that contradicts the message's QoS is a p
   SUBCASE("PUBACK for a QoS 2 message") {
     f.s.publish(make_publish("a/b", "hi", qos::exactly_once), f.now);
     CHECK(f.sent() == strings{"34 0A 00 03 61 2F 62 00 01 00 68 69"}); // PUBLISH QoS 2, id 1
-    f.broker_sends("40 02 0001");                                     // PUBACK id 1
+    f.broker_sends("40 02 0001");                                      // PUBACK id 1
     expect_protocol_error();
   }
   SUBCASE("PUBREC for a QoS 1 message") {
     f.s.publish(make_publish("a/b", "hi", qos::at_least_once), f.now);
     CHECK(f.sent() == strings{"32 0A 00 03 61 2F 62 00 01 00 68 69"}); // PUBLISH QoS 1, id 1
-    f.broker_sends("50 02 0001");                                     // PUBREC id 1
+    f.broker_sends("50 02 0001");                                      // PUBREC id 1
     expect_protocol_error();
   }
   SUBCASE("PUBCOMP for a QoS 1 message") {
@@ -111,7 +111,7 @@ TEST_CASE("session: an acknowledgement that contradicts the message's QoS is a p
     f.sent();
     f.broker_sends("50 02 0001");
     CHECK(f.sent() == strings{"62 02 00 01"}); // PUBREL id 1
-    f.broker_sends("50 03 0001 80");            // PUBREC id 1, unspecified error
+    f.broker_sends("50 03 0001 80");           // PUBREC id 1, unspecified error
     expect_protocol_error();
   }
   SUBCASE("the other messages in flight are not completed") {
@@ -140,7 +140,7 @@ TEST_CASE("session: a PUBREC for an id not in flight is answered, not an error")
   f.connect();
   f.broker_sends("50 02 0009");
   CHECK(f.sent() == strings{"62 02 00 09"}); // PUBREL id 9 (what Mosquitto's client does too)
-  f.broker_sends("50 03 0009 80");            // a failing one ends nothing
+  f.broker_sends("50 03 0009 80");           // a failing one ends nothing
   CHECK(f.sent().empty());
   CHECK(f.handler.kinds() == "connack");
   CHECK(f.s.state() == protocol::session_state::connected);

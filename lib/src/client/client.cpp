@@ -316,10 +316,12 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       return;
     }
     if (p.reason == protocol::reason_code::unsupported_protocol_version && !ever_connected_ &&
-        try_fallback("the broker refused MQTT 5.0 (" + protocol::connack_result_text(p.reason, p.return_code) + ")"))
+        try_fallback("the broker refused MQTT 5.0 (" +
+                     protocol::connack_result_text(p.reason, p.return_code) + ")"))
       return;
     handler_.on_connack(p);
-    std::string message = "the broker refused the connection: " + protocol::connack_result_text(p.reason, p.return_code);
+    std::string message =
+        "the broker refused the connection: " + protocol::connack_result_text(p.reason, p.return_code);
     if (p.props.reason_string)
       message += ": " + std::string(*p.props.reason_string);
     end_connection({close_kind::refused, message, p.reason}, false);

@@ -78,10 +78,11 @@ private:
     }
     held_write_.emplace(held_write{ec, inner});
     held_timer_.expires_after(hold_limit);
-    held_timer_.async_wait([self = std::static_pointer_cast<tls_core>(shared_from_this())](const error_code &e) {
-      if (!e)
-        self->release_held_write();
-    });
+    held_timer_.async_wait(
+        [self = std::static_pointer_cast<tls_core>(shared_from_this())](const error_code &e) {
+          if (!e)
+            self->release_held_write();
+        });
   }
 
   void read_finished(const error_code &ec, std::size_t n, io_completion &inner) {
@@ -91,7 +92,8 @@ private:
     }
     const error_code reset = held_write_->ec;
     drop_held_write();
-    const bool tls_error = ec.category() == asio::error::get_ssl_category() && ec != asio::ssl::error::stream_truncated;
+    const bool tls_error =
+        ec.category() == asio::error::get_ssl_category() && ec != asio::ssl::error::stream_truncated;
     inner(tls_error ? ec : reset, 0); // the alert the peer sent before resetting, else the reset
   }
 
@@ -127,7 +129,7 @@ private:
 
   asio::ssl::stream<tcp_socket> stream_;
   std::optional<held_write> held_write_; // a write's reset, held back while a read may bring the alert
-  steady_timer held_timer_{io_};          // bounds that wait
+  steady_timer held_timer_{io_};         // bounds that wait
 };
 
 } // namespace

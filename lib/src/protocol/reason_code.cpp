@@ -157,7 +157,8 @@ std::string connack_result_text(reason_code reason, std::optional<std::uint8_t> 
   if (!return_code)
     return reason_code_text(reason);
   return "return code " + std::to_string(*return_code) + ", " +
-         std::string(v3_connack_return_code_name(*return_code)) + " (read as " + reason_code_text(reason) + ")";
+         std::string(v3_connack_return_code_name(*return_code)) + " (read as " + reason_code_text(reason) +
+         ")";
 }
 
 std::string reason_code_text(reason_code code) {
