@@ -6,6 +6,7 @@
 #include "bench/bench_report.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/publish_refusal.hpp"
 #include "mqtk/protocol/error.hpp"
 
 #include <algorithm>
@@ -252,8 +253,8 @@ void bench_run::pump(connection &c) {
       break;
     if (result.error) {
       if (!first_refusal_) {
-        first_refusal_ = "cannot publish to '" + c.topic + "': the broker's limits do not allow it (" +
-                         result.error.message() + ")";
+        const auto limit = broker_limit_refusal(result.error, c.client->session().limits());
+        first_refusal_ = "cannot publish to '" + c.topic + "': " + limit.value_or(result.error.message());
         print_error(*first_refusal_);
       }
       c.done = true;

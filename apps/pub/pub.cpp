@@ -6,6 +6,7 @@
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/json_message.hpp"
+#include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/protocol/error.hpp"
@@ -294,11 +295,14 @@ private:
       return false;
     ++sequence_;
     if (result.error) {
-      std::string why = result.error == protocol::errc::packet_too_large
-                            ? "is larger than the broker's maximum packet size"
-                            : "cannot be sent: the broker's limits (maximum QoS, retain) do not allow it";
-      print_error("message " + std::to_string(sequence_) + " on '" + std::string(p.topic) + "' " + why);
-      usage_failure_ = true;
+      const std::string what = "message " + std::to_string(sequence_) + " on '" + std::string(p.topic) + "'";
+      if (auto limit = broker_limit_refusal(result.error, client_.session().limits())) {
+        print_error(what + " not sent: " + *limit);
+        ++refused_;
+      } else {
+        print_error(what + " cannot be sent: " + result.error.message());
+        usage_failure_ = true;
+      }
       stop_source();
       return false;
     }

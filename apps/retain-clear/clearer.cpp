@@ -6,6 +6,7 @@
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
 #include "mqtk/protocol/error.hpp"
 #include "retain-clear/backup.hpp"
@@ -324,7 +325,9 @@ private:
       if (result.error) {
         e.state = entry_state::failed;
         e.reason = protocol::reason_code::unspecified_error;
-        e.detail = "not sent: " + result.error.message();
+        e.detail =
+            "not sent: " +
+            broker_limit_refusal(result.error, client_.session().limits()).value_or(result.error.message());
         continue;
       }
       e.state = entry_state::pending;

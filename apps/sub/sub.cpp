@@ -6,6 +6,7 @@
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/output_buffer.hpp"
+#include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/protocol/error.hpp"
@@ -326,8 +327,9 @@ private:
       if (sent.error == protocol::errc::would_block || sent.error == protocol::errc::not_connected)
         return;
       if (sent.error) {
-        print_error("cannot clear the retained message on '" + clears_.front() +
-                    "': the broker does not allow retained messages");
+        print_error(
+            "cannot clear the retained message on '" + clears_.front() + "': " +
+            broker_limit_refusal(sent.error, client_.session().limits()).value_or(sent.error.message()));
         ++refused_clears_;
         clears_.clear();
         end(exit_operation_refused);

@@ -4,8 +4,10 @@
 #include "will-test/scenario_runner.hpp"
 
 #include "common/exit_status.hpp"
+#include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -229,12 +231,19 @@ struct scenario_runner::impl {
       finish();
       return;
     }
+    client::client &late = get(role::late);
     protocol::publish p;
     p.topic = result_.will_topic;
-    p.qos = protocol::qos::at_least_once;
+    p.qos = std::min(protocol::qos::at_least_once, late.session().limits().maximum_qos);
     p.retain = true;
-    if (get(role::late).publish(p).error)
-      finish();
+    const auto sent = late.publish(p);
+    if (auto limit = broker_limit_refusal(sent.error, late.session().limits())) {
+      fail("cannot clear the retained will on '" + result_.will_topic + "': " + *limit,
+           exit_operation_refused);
+      return;
+    }
+    if (sent.error || p.qos == protocol::qos::at_most_once)
+      finish(); // nothing to wait for: a QoS 0 clear goes out before the DISCONNECT
   }
 
   void fail(const std::string &error, int status) {

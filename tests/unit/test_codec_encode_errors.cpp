@@ -171,10 +171,10 @@ TEST_CASE("codec encode errors: CONNECT") {
 }
 
 TEST_CASE("codec encode errors: CONNACK") {
-  check_refused(connack{true, reason_code::not_authorized, {}}, errc::invalid_argument);
-  check_refused(connack{true, reason_code::not_authorized, {}}, errc::invalid_argument, v311);
-  check_refused(connack{false, reason_code::granted_qos_1, {}}, errc::invalid_argument);
-  check_refused(connack{false, reason_code::server_shutting_down, {}}, errc::invalid_argument);
+  check_refused(connack{true, reason_code::not_authorized, {}, {}}, errc::invalid_argument);
+  check_refused(connack{true, reason_code::not_authorized, {}, {}}, errc::invalid_argument, v311);
+  check_refused(connack{false, reason_code::granted_qos_1, {}, {}}, errc::invalid_argument);
+  check_refused(connack{false, reason_code::server_shutting_down, {}, {}}, errc::invalid_argument);
   connack p;
   p.props.topic_alias = 1;
   check_refused(p, errc::invalid_argument);

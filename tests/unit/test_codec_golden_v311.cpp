@@ -57,7 +57,7 @@ TEST_CASE("codec golden 3.1.1: CONNACK") {
         0x01, // acknowledge flags: session present
         0x00, // return code 0: accepted
     };
-    check_golden(connack{true, reason_code::success, {}}, v311, expected);
+    check_golden(connack{true, reason_code::success, {}, {}}, v311, expected);
   }
   SUBCASE("refused: not authorized maps to return code 5") {
     const bytes expected{
@@ -66,7 +66,7 @@ TEST_CASE("codec golden 3.1.1: CONNACK") {
         0x00, // acknowledge flags: none
         0x05, // return code 5: not authorized
     };
-    check_golden(connack{false, reason_code::not_authorized, {}}, v311, expected);
+    check_golden(connack{false, reason_code::not_authorized, {}, {}}, v311, expected);
   }
 }
 
@@ -270,6 +270,6 @@ TEST_CASE("codec golden 3.1.1: 5.0-only fields are left out") {
         0x00, // acknowledge flags: none
         0x03, // return code 3: server unavailable (from Server busy)
     };
-    CHECK(hex(encode_ok(connack{false, reason_code::server_busy, {}}, v311)) == hex(expected));
+    CHECK(hex(encode_ok(connack{false, reason_code::server_busy, {}, {}}, v311)) == hex(expected));
   }
 }

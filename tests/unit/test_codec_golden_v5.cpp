@@ -93,7 +93,7 @@ TEST_CASE("codec golden 5.0: CONNACK") {
         0x87, // reason code: not authorized
         0x00, // property length 0
     };
-    check_golden(connack{false, reason_code::not_authorized, {}}, v5, expected);
+    check_golden(connack{false, reason_code::not_authorized, {}, {}}, v5, expected);
   }
 }
 

@@ -100,7 +100,7 @@ std::vector<packet> all_packets(protocol_version version) {
   }
   out.emplace_back(c);
   out.emplace_back(v5 ? packet{full_connack()}
-                      : packet{connack{false, reason_code::bad_user_name_or_password, {}}});
+                      : packet{connack{false, reason_code::bad_user_name_or_password, {}, {}}});
   out.emplace_back(v5 ? packet{full_publish()}
                       : packet{publish{"t", bin("x"), qos::at_least_once, false, false, 5, {}}});
   puback ack{1, v5 ? reason_code::implementation_specific_error : reason_code::success, {}};

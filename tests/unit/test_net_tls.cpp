@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
 
 using namespace std::chrono_literals;
 using mqtk::net::errc;
@@ -187,6 +188,46 @@ TEST_CASE("net tls: client certificate with an encrypted key") {
     CHECK(r.error->kind == failure_kind::tls);
     CHECK(r.error->message.find("certificate required") != std::string::npos);
   }
+}
+
+TEST_CASE("net tls: a refused client certificate stays a tls failure when our first write meets a reset") {
+  // TLS 1.3: the client's handshake completes before the server checks the certificate; the server
+  // then sends its alert and resets. Our first write (CONNECT) fails with the reset while the alert
+  // waits in the receive queue: the alert must win, as the failure the user can act on (exit 4).
+  const auto &certs = test_certs::get();
+  boost::asio::io_context io;
+  net_test::tls_echo_server server(io, certs.server, certs.server_key,
+                                   {.client_ca = certs.ca, .max_tls12 = false, .reset_on_failure = true});
+  recorder r;
+  REQUIRE(net_test::connect(io, url("localhost", server.port()), trusting_test_ca(), r).empty());
+  REQUIRE(r.connected);
+  REQUIRE(run_until(io, [&] { return server.handshakes_failed == 1; }));
+  std::this_thread::sleep_for(50ms); // the alert and the reset reach our socket
+  auto data = net_test::pattern(100);
+  r.transport->async_write(mqtk::net::bytes_view(data)); // the order of client.cpp: write, then read
+  r.start_reading();
+  REQUIRE(run_until(io, [&] { return r.error.has_value(); }));
+  CHECK(r.error->kind == failure_kind::tls);
+  CHECK(r.error->message.find("certificate required") != std::string::npos);
+  CHECK(r.writes == 0);
+}
+
+TEST_CASE("net tls: a reset with nothing before it is still reported as the reset") {
+  const auto &certs = test_certs::get();
+  boost::asio::io_context io;
+  net_test::tls_echo_server server(io, certs.server, certs.server_key, {.reset_on_success = true});
+  recorder r;
+  REQUIRE(net_test::connect(io, url("localhost", server.port()), trusting_test_ca(), r).empty());
+  REQUIRE(r.connected);
+  io.restart();
+  io.run_for(100ms); // the server's handshake ends and it resets
+  auto data = net_test::pattern(100);
+  r.transport->async_write(mqtk::net::bytes_view(data));
+  r.start_reading();
+  REQUIRE(
+      run_until(io, [&] { return r.error.has_value(); })); // the read's end of stream releases the held reset
+  CHECK(r.error->kind == failure_kind::io);
+  CHECK(r.error->message.find("reset") != std::string::npos);
 }
 
 TEST_CASE("net tls: setup errors are reported by make_connector") {

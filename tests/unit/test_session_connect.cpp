@@ -1,7 +1,9 @@
 // Session: CONNECT contents, CONNACK handling, refusals and packets out of order.
 #include "session_fixture.hpp"
 
+#include "common/publish_refusal.hpp"
 #include "mqtk/protocol/error.hpp"
+#include "mqtk/protocol/packet_trace.hpp"
 
 using namespace mqtk;
 using namespace mqtk::test;
@@ -92,21 +94,51 @@ TEST_CASE("session: CONNACK success applies the broker's limits") {
   CHECK(limits.keep_alive == 30);
   CHECK(limits.maximum_packet_size == 1024);
 
+  // Each refusal has its own code, and the tools' message names the limit with its value.
   SUBCASE("QoS above the broker's maximum is refused") {
     auto r = f.s.publish(make_publish("a", "x", protocol::qos::exactly_once), f.now);
-    CHECK(r.error == protocol::errc::invalid_argument);
+    CHECK(r.error == protocol::errc::qos_not_supported);
+    CHECK(apps::broker_limit_refusal(r.error, limits) == "the broker's CONNACK limits: maximum QoS 1");
   }
   SUBCASE("retain is refused when not available") {
     auto p = make_publish("a", "x", protocol::qos::at_most_once);
     p.retain = true;
-    CHECK(f.s.publish(p, f.now).error == protocol::errc::invalid_argument);
+    auto r = f.s.publish(p, f.now);
+    CHECK(r.error == protocol::errc::retain_not_supported);
+    CHECK(apps::broker_limit_refusal(r.error, limits) == "the broker's CONNACK limits: retain unavailable");
   }
   SUBCASE("a packet over the broker's maximum packet size is refused") {
     std::string big(2000, 'x');
-    CHECK(f.s.publish(make_publish("a", big, protocol::qos::at_most_once), f.now).error ==
-          protocol::errc::packet_too_large);
-    CHECK(f.sent().empty());
+    auto r = f.s.publish(make_publish("a", big, protocol::qos::at_most_once), f.now);
+    CHECK(r.error == protocol::errc::packet_too_large);
+    CHECK(apps::broker_limit_refusal(r.error, limits) ==
+          "the broker's CONNACK limits: maximum packet size 1024");
   }
+  SUBCASE("a topic alias above the broker's maximum is refused; alias 0 is our own mistake") {
+    auto p = make_publish("a", "x", protocol::qos::at_most_once);
+    p.props.topic_alias = 4;
+    auto r = f.s.publish(p, f.now);
+    CHECK(r.error == protocol::errc::topic_alias_above_maximum);
+    CHECK(apps::broker_limit_refusal(r.error, limits) ==
+          "the broker's CONNACK limits: topic alias maximum 3");
+    p.props.topic_alias = 0;
+    r = f.s.publish(p, f.now);
+    CHECK(r.error == protocol::errc::invalid_argument);
+    CHECK_FALSE(apps::broker_limit_refusal(r.error, limits));
+  }
+  CHECK(f.sent().empty());
+}
+
+TEST_CASE("session: an Assigned Client Identifier although we sent one is accepted") {
+  session_fixture f;               // client id "c1"
+  f.connect("20 0B 00 00"          // CONNACK, no session present, success
+            "08"                   // properties length 8
+            "12 0005 6F74686572"); // assigned client identifier "other"
+  CHECK(f.handler.kinds() == "connack");
+  CHECK(f.s.state() == session_state::connected);
+  CHECK(f.s.limits().assigned_client_id == "other");
+  CHECK(f.sent().empty()); // no DISCONNECT
+  CHECK(f.s.publish(make_publish("a", "x", protocol::qos::at_least_once), f.now).packet_id == 1);
 }
 
 TEST_CASE("session: CONNACK refusal closes with the reason") {
@@ -123,6 +155,31 @@ TEST_CASE("session: 3.1.1 CONNACK return codes map to reason codes") {
   f.connect("20 02 00 05"); // not authorized (3.1.1 code 5)
   REQUIRE(f.handler.events.size() == 1);
   CHECK(f.handler.events[0].reason == reason_code::not_authorized);
+}
+
+TEST_CASE("CONNACK: a 3.1.1 return code is shown as on the wire, with its 5.0 meaning beside it") {
+  protocol::decoder d({protocol::role::client, protocol::protocol_version::v311});
+  d.feed(hex("20 02 00 05")); // CONNACK, return code 5 (not authorized)
+  protocol::packet p;
+  REQUIRE(d.next(p) == protocol::decode_status::ready);
+  const auto &c = std::get<protocol::connack>(p);
+  CHECK(c.reason == reason_code::not_authorized);
+  CHECK(c.return_code == std::optional<std::uint8_t>(5));
+  std::string line;
+  protocol::describe_packet(p, line);
+  CHECK(line == "CONNACK session_present=0 rc=5 (not authorized; read as 0x87 (Not authorized))");
+  CHECK(protocol::connack_result_text(c.reason, c.return_code) ==
+        "return code 5, not authorized (read as Not authorized (0x87))");
+
+  protocol::decoder v5({protocol::role::client, protocol::protocol_version::v5});
+  v5.feed(hex("20 03 00 87 00")); // 5.0 CONNACK, not authorized
+  REQUIRE(v5.next(p) == protocol::decode_status::ready);
+  const auto &c5 = std::get<protocol::connack>(p);
+  CHECK_FALSE(c5.return_code);
+  line.clear();
+  protocol::describe_packet(p, line);
+  CHECK(line == "CONNACK session_present=0 rc=0x87 (Not authorized)");
+  CHECK(protocol::connack_result_text(c5.reason, c5.return_code) == "Not authorized (0x87)");
 }
 
 TEST_CASE("session: protocol errors around CONNACK") {
@@ -204,4 +261,34 @@ TEST_CASE("session: a 3.x CONNACK refusing 5.0 reads as unsupported protocol ver
   REQUIRE(f.handler.events.size() == 1);
   CHECK(f.handler.events[0].kind == "connack");
   CHECK(f.handler.events[0].reason == reason_code::unsupported_protocol_version);
+}
+
+TEST_CASE("session: an HTTP answer instead of CONNACK is reported as not MQTT") {
+  session_fixture f;
+  f.s.start(f.now);
+  f.sent();
+  const std::string answer = "HTTP/1.0 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
+  SUBCASE("in one piece") {
+    f.s.receive(protocol::as_bytes(answer), f.now);
+  }
+  SUBCASE("a byte at a time: nothing is decided before \"HTTP/\"") {
+    for (std::size_t i = 0; i < 4; ++i) {
+      f.s.receive(protocol::as_bytes(std::string_view(answer).substr(i, 1)), f.now);
+      CHECK(f.handler.events.empty());
+    }
+    f.s.receive(protocol::as_bytes(std::string_view(answer).substr(4)), f.now);
+  }
+  REQUIRE(f.handler.kinds() == "error");
+  CHECK(f.handler.events[0].error == protocol::errc::not_mqtt);
+  CHECK(f.sent().empty()); // no DISCONNECT to a web server
+  CHECK(f.s.state() == session_state::closing);
+}
+
+TEST_CASE("session: a first byte 'H' that does not start \"HTTP/\" is an ordinary decoding error") {
+  session_fixture f;
+  f.s.start(f.now);
+  f.sent();
+  f.broker_sends("48 54 54 58"); // "HTTX"
+  REQUIRE(f.handler.kinds() == "error");
+  CHECK(f.handler.events[0].error == protocol::errc::malformed_packet);
 }

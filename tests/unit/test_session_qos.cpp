@@ -73,6 +73,79 @@ TEST_CASE("session: outbound QoS 0, 1 and 2") {
   }
 }
 
+TEST_CASE("session: an acknowledgement that contradicts the message's QoS is a protocol error") {
+  session_fixture f;
+  f.connect();
+  auto expect_protocol_error = [&] {
+    CHECK(f.handler.kinds() == "connack error");
+    CHECK(f.handler.events.back().error == protocol::errc::protocol_error);
+    CHECK(f.sent() == strings{"E0 01 82"}); // DISCONNECT, protocol error; no PUBREL
+    CHECK(f.s.state() == protocol::session_state::closing);
+  };
+  SUBCASE("PUBACK for a QoS 2 message") {
+    f.s.publish(make_publish("a/b", "hi", qos::exactly_once), f.now);
+    CHECK(f.sent() == strings{"34 0A 00 03 61 2F 62 00 01 00 68 69"}); // PUBLISH QoS 2, id 1
+    f.broker_sends("40 02 0001");                                      // PUBACK id 1
+    expect_protocol_error();
+  }
+  SUBCASE("PUBREC for a QoS 1 message") {
+    f.s.publish(make_publish("a/b", "hi", qos::at_least_once), f.now);
+    CHECK(f.sent() == strings{"32 0A 00 03 61 2F 62 00 01 00 68 69"}); // PUBLISH QoS 1, id 1
+    f.broker_sends("50 02 0001");                                      // PUBREC id 1
+    expect_protocol_error();
+  }
+  SUBCASE("PUBCOMP for a QoS 1 message") {
+    f.s.publish(make_publish("a/b", "hi", qos::at_least_once), f.now);
+    f.sent();
+    f.broker_sends("70 02 0001"); // PUBCOMP id 1
+    expect_protocol_error();
+  }
+  SUBCASE("PUBCOMP before PUBREC") {
+    f.s.publish(make_publish("a/b", "hi", qos::exactly_once), f.now);
+    f.sent();
+    f.broker_sends("70 02 0001"); // PUBCOMP id 1, no PUBREC yet
+    expect_protocol_error();
+  }
+  SUBCASE("a failing PUBREC after a successful one") {
+    f.s.publish(make_publish("a/b", "hi", qos::exactly_once), f.now);
+    f.sent();
+    f.broker_sends("50 02 0001");
+    CHECK(f.sent() == strings{"62 02 00 01"}); // PUBREL id 1
+    f.broker_sends("50 03 0001 80");           // PUBREC id 1, unspecified error
+    expect_protocol_error();
+  }
+  SUBCASE("the other messages in flight are not completed") {
+    f.s.publish(make_publish("a/b", "hi", qos::at_least_once), f.now);
+    f.s.publish(make_publish("a/b", "hi", qos::exactly_once), f.now);
+    f.sent();
+    f.broker_sends("40 02 0002 40 02 0001"); // PUBACK for the QoS 2 id 2, then a valid one for id 1
+    expect_protocol_error();                 // processing stops at the first
+  }
+}
+
+TEST_CASE("session: 3.1.1 PUBACK for a QoS 2 message closes without DISCONNECT") {
+  session_fixture f(session_fixture::defaults(protocol::protocol_version::v311));
+  f.connect("20 02 00 00");
+  f.s.publish(make_publish("a/b", "hi", qos::exactly_once), f.now);
+  CHECK(f.sent() == strings{"34 09 00 03 61 2F 62 00 01 68 69"});
+  f.broker_sends("40 02 0001");
+  CHECK(f.handler.kinds() == "connack error");
+  CHECK(f.handler.events[1].error == protocol::errc::protocol_error);
+  CHECK(f.sent().empty()); // 3.1.1 has no client DISCONNECT with a reason: just close
+  CHECK(f.s.state() == protocol::session_state::closing);
+}
+
+TEST_CASE("session: a PUBREC for an id not in flight is answered, not an error") {
+  session_fixture f;
+  f.connect();
+  f.broker_sends("50 02 0009");
+  CHECK(f.sent() == strings{"62 02 00 09"}); // PUBREL id 9 (what Mosquitto's client does too)
+  f.broker_sends("50 03 0009 80");           // a failing one ends nothing
+  CHECK(f.sent().empty());
+  CHECK(f.handler.kinds() == "connack");
+  CHECK(f.s.state() == protocol::session_state::connected);
+}
+
 TEST_CASE("session: inbound QoS 0, 1 and 2") {
   session_fixture f;
   f.connect();

@@ -316,10 +316,12 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       return;
     }
     if (p.reason == protocol::reason_code::unsupported_protocol_version && !ever_connected_ &&
-        try_fallback("the broker refused MQTT 5.0 (" + protocol::reason_code_text(p.reason) + ")"))
+        try_fallback("the broker refused MQTT 5.0 (" +
+                     protocol::connack_result_text(p.reason, p.return_code) + ")"))
       return;
     handler_.on_connack(p);
-    std::string message = "the broker refused the connection: " + protocol::reason_code_text(p.reason);
+    std::string message =
+        "the broker refused the connection: " + protocol::connack_result_text(p.reason, p.return_code);
     if (p.props.reason_string)
       message += ": " + std::string(*p.props.reason_string);
     end_connection({close_kind::refused, message, p.reason}, false);
@@ -346,6 +348,11 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   void on_error(std::error_code ec, std::string_view detail) override {
     if (ec == protocol::errc::timeout) {
       end_connection({close_kind::lost, "connection lost: " + std::string(detail)}, true);
+      return;
+    }
+    if (ec == protocol::errc::not_mqtt) {
+      // Not a broken MQTT broker but the wrong kind of listener: "could not connect" (exit 3).
+      end_connection({close_kind::connect, std::string(detail)}, false);
       return;
     }
     end_connection({close_kind::protocol, "protocol error by the broker: " + std::string(detail)}, false);

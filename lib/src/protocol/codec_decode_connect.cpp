@@ -150,13 +150,16 @@ fault decode_connack(wire_reader &reader, const body_context &context, connack &
       return malformed("return code is over 5");
     }
     out.reason = from_v3_connack_return_code(code);
+    out.return_code = code;
     out.props.clear();
   } else if (reader.at_end() && flags == 0 && code == 0x01) {
     // A broker that only speaks 3.x answers a 5.0 CONNECT with its own CONNACK, return code 1
     // ("unacceptable protocol version"): report it as 0x84 so the client can fall back.
     out.reason = reason_code::unsupported_protocol_version;
+    out.return_code = code;
     out.props.clear();
   } else {
+    out.return_code.reset();
     if (!reason_allowed(packet_type::connack, code)) {
       return malformed("reason code is not allowed here");
     }

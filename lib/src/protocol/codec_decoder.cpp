@@ -152,4 +152,8 @@ std::size_t decoder::buffered() const noexcept {
   return end_ - begin_ - consume_next_;
 }
 
+bytes_view decoder::pending() const noexcept {
+  return {buffer_.data() + begin_ + consume_next_, buffered()};
+}
+
 } // namespace mqtk::protocol

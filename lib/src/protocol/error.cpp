@@ -35,6 +35,14 @@ public:
       return "connection closed";
     case errc::session_lost:
       return "session lost";
+    case errc::qos_not_supported:
+      return "QoS above the broker's maximum QoS";
+    case errc::retain_not_supported:
+      return "retain not available on this broker";
+    case errc::topic_alias_above_maximum:
+      return "topic alias above the broker's topic alias maximum";
+    case errc::not_mqtt:
+      return "the peer does not speak MQTT";
     }
     return "unknown mqtk error";
   }

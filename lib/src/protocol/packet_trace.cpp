@@ -8,15 +8,21 @@ namespace mqtk::protocol {
 
 namespace {
 
-void add_reason(reason_code code, std::string &out) {
+// "0x87 (Not authorized)".
+void add_code(reason_code code, std::string &out) {
   static const char digits[] = "0123456789ABCDEF";
   const auto value = static_cast<std::uint8_t>(code);
-  out += " rc=0x";
+  out += "0x";
   out += digits[value >> 4];
   out += digits[value & 15];
   out += " (";
   out += reason_code_name(code);
   out += ')';
+}
+
+void add_reason(reason_code code, std::string &out) {
+  out += " rc=";
+  add_code(code, out);
 }
 
 template <class T> void add_field(std::string &out, std::string_view name, const std::optional<T> &value) {
@@ -93,7 +99,15 @@ void describe_body(const connect &p, std::string &out) {
 
 void describe_body(const connack &p, std::string &out) {
   out += std::string(" session_present=") + (p.session_present ? "1" : "0");
-  add_reason(p.reason, out);
+  if (p.return_code) {
+    // 3.x: the return code on the wire, then the 5.0 reason code the library maps it to.
+    out += " rc=" + std::to_string(*p.return_code) + " (" +
+           std::string(v3_connack_return_code_name(*p.return_code)) + "; read as ";
+    add_code(p.reason, out);
+    out += ')';
+  } else {
+    add_reason(p.reason, out);
+  }
   add_properties(p.props, out);
 }
 

@@ -134,6 +134,33 @@ std::uint8_t to_v3_connack_return_code(reason_code code) {
   }
 }
 
+std::string_view v3_connack_return_code_name(std::uint8_t code) {
+  switch (code) {
+  case 0:
+    return "connection accepted";
+  case 1:
+    return "unacceptable protocol version";
+  case 2:
+    return "identifier rejected";
+  case 3:
+    return "server unavailable";
+  case 4:
+    return "bad user name or password";
+  case 5:
+    return "not authorized";
+  default:
+    return "unknown";
+  }
+}
+
+std::string connack_result_text(reason_code reason, std::optional<std::uint8_t> return_code) {
+  if (!return_code)
+    return reason_code_text(reason);
+  return "return code " + std::to_string(*return_code) + ", " +
+         std::string(v3_connack_return_code_name(*return_code)) + " (read as " + reason_code_text(reason) +
+         ")";
+}
+
 std::string reason_code_text(reason_code code) {
   char hex[8];
   std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(code));

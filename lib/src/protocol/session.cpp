@@ -3,6 +3,9 @@
 
 #include "mqtk/protocol/error.hpp"
 
+#include <algorithm>
+#include <string>
+
 namespace mqtk::protocol {
 
 session::session(session_options options, session_handler &handler)
@@ -94,6 +97,8 @@ void session::receive(bytes_view bytes, time_point now) {
 void session::commit_input(std::size_t n, time_point now) {
   if (n != 0)
     decoder_.commit(n);
+  if (state_ == session_state::connecting && !input_may_be_mqtt())
+    return;
   while (state_ == session_state::connecting || state_ == session_state::connected) {
     switch (decoder_.next(packet_)) {
     case decode_status::need_more:
@@ -106,6 +111,27 @@ void session::commit_input(std::size_t n, time_point now) {
       break;
     }
   }
+}
+
+bool session::input_may_be_mqtt() {
+  // A first byte 'H' (0x48: PUBACK with flags 1000) is never valid, so waiting for the 5 bytes that
+  // tell "HTTP/" costs nothing; the caller's CONNACK timeout bounds the wait.
+  static constexpr std::string_view http = "HTTP/";
+  const bytes_view in = decoder_.pending();
+  const std::size_t n = std::min(in.size(), http.size());
+  if (n == 0 || !std::equal(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(n), http.begin()))
+    return true;
+  if (n < http.size())
+    return false;
+  // The status line ("HTTP/1.0 403 Forbidden") is quoted when it has arrived whole.
+  std::string status;
+  std::size_t i = 0;
+  for (; i < in.size() && i < 80 && in[i] != '\r' && in[i] != '\n'; ++i)
+    status += in[i] >= 0x20 && in[i] < 0x7F ? static_cast<char>(in[i]) : '?';
+  const bool whole = i < in.size() && (in[i] == '\r' || in[i] == '\n');
+  fail(errc::not_mqtt, "the server answered in HTTP" + (whole ? " (\"" + status + "\")" : std::string()) +
+                           ", not MQTT: this port speaks HTTP/WebSocket: use ws:// (wss:// with TLS)");
+  return false;
 }
 
 void session::handle(packet &p, time_point now) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string>
 
 namespace mqtk::protocol {
 
@@ -29,10 +30,6 @@ void session::handle_connack(const connack &p, time_point now) {
     fail(errc::protocol_error, "CONNACK has session present although we asked for a clean start");
     return;
   }
-  if (p.props.assigned_client_identifier && !options_.client_id.empty()) {
-    fail(errc::protocol_error, "CONNACK assigns a client identifier although we sent one");
-    return;
-  }
   limits_.session_present = p.session_present;
   const properties &props = p.props;
   if (props.server_keep_alive)
@@ -53,6 +50,8 @@ void session::handle_connack(const connack &p, time_point now) {
     limits_.subscription_identifier_available = *props.subscription_identifier_available != 0;
   if (props.shared_subscription_available)
     limits_.shared_subscription_available = *props.shared_subscription_available != 0;
+  // An Assigned Client Identifier is meant for an empty client id, but some brokers send one
+  // anyway; it is the id the broker uses for this session, so it is kept, not refused (-d shows it).
   if (props.assigned_client_identifier)
     limits_.assigned_client_id = *props.assigned_client_identifier;
   state_ = session_state::connected;
@@ -107,38 +106,61 @@ void session::handle_publish(protocol::publish &p, time_point now) {
   handler_.on_message(p);
 }
 
-session::outbound_list::iterator session::find_outbound(std::uint16_t id, enum qos level) {
-  auto found = outbound_index_.find(id);
-  if (found == outbound_index_.end() || found->second->qos != level)
-    return outbound_.end();
-  return found->second;
-}
-
 void session::erase_outbound(outbound_list::iterator it) {
   outbound_index_.erase(it->packet_id);
   outbound_.erase(it);
 }
 
+// Acknowledgements of our QoS 1/2 publishes (MQTT 5.0 §4.3.2, §4.3.3, §4.4). The rule:
+// - An acknowledgement that contradicts the state of a packet id we have in flight is a protocol
+//   error (§4.13: DISCONNECT 0x82 in 5.0, then close): PUBACK for a QoS 2 message, PUBREC for a
+//   QoS 1 message, PUBCOMP for a QoS 1 message or for a QoS 2 message before its PUBREC, and a
+//   failing PUBREC after a successful one (we already sent PUBREL; the flow cannot go back).
+//   Ignoring them would leave the message waiting forever for an acknowledgement that cannot come.
+// - A successful PUBREC for an id in PUBREL state is answered with PUBREL again (a resend).
+// - An id we do not have in flight is not an error: it may be stale from an earlier connection.
+//   PUBACK and PUBCOMP are ignored; a successful PUBREC is answered with PUBREL so the broker can
+//   finish its flow (§4.3.3 lets the sender answer every PUBREC; Mosquitto's client does the same).
+//   A failing PUBREC for an unknown id ends nothing and is ignored.
 void session::handle_puback(const puback &p) {
-  auto it = find_outbound(p.packet_id, qos::at_least_once);
-  if (it == outbound_.end())
+  auto found = outbound_index_.find(p.packet_id);
+  if (found == outbound_index_.end())
     return; // unknown or stale id: nothing to complete
-  erase_outbound(it);
+  if (found->second->qos != qos::at_least_once) {
+    fail(errc::protocol_error, "the broker sent PUBACK for packet id " + std::to_string(p.packet_id) +
+                                   ", a QoS 2 message (QoS 2 is acknowledged with PUBREC)");
+    return;
+  }
+  erase_outbound(found->second);
   ids_.release(p.packet_id);
   handler_.on_publish_done(p.packet_id, p.reason, p.props);
 }
 
 void session::handle_pubrec(const pubrec &p, time_point now) {
-  auto it = find_outbound(p.packet_id, qos::exactly_once);
-  if (is_error(p.reason)) {
-    if (it != outbound_.end() && !it->pubrec_received) {
-      erase_outbound(it);
-      ids_.release(p.packet_id);
-      handler_.on_publish_done(p.packet_id, p.reason, p.props);
-    }
+  auto found = outbound_index_.find(p.packet_id);
+  if (found == outbound_index_.end()) {
+    if (!is_error(p.reason))
+      queue(pubrel{p.packet_id, reason_code::success, {}}, now);
     return;
   }
-  if (it != outbound_.end() && !it->pubrec_received) {
+  auto it = found->second;
+  if (it->qos != qos::exactly_once) {
+    fail(errc::protocol_error, "the broker sent PUBREC for packet id " + std::to_string(p.packet_id) +
+                                   ", a QoS 1 message (QoS 1 is acknowledged with PUBACK)");
+    return;
+  }
+  if (is_error(p.reason)) {
+    if (it->pubrec_received) {
+      fail(errc::protocol_error, "the broker refused packet id " + std::to_string(p.packet_id) +
+                                     " in PUBREC after accepting it in an earlier PUBREC");
+      return;
+    }
+    erase_outbound(it);
+    ids_.release(p.packet_id);
+    handler_.on_publish_done(p.packet_id, p.reason, p.props);
+    return;
+  }
+  if (!it->pubrec_received) {
     it->pubrec_received = true;
     it->bytes.clear();
     it->bytes.shrink_to_fit();
@@ -157,9 +179,17 @@ void session::handle_pubrel(const pubrel &p, time_point now) {
 }
 
 void session::handle_pubcomp(const pubcomp &p) {
-  auto it = find_outbound(p.packet_id, qos::exactly_once);
-  if (it == outbound_.end() || !it->pubrec_received)
+  auto found = outbound_index_.find(p.packet_id);
+  if (found == outbound_index_.end())
+    return; // unknown or stale id: nothing to complete
+  auto it = found->second;
+  if (it->qos != qos::exactly_once || !it->pubrec_received) {
+    fail(errc::protocol_error,
+         "the broker sent PUBCOMP for packet id " + std::to_string(p.packet_id) +
+             (it->qos != qos::exactly_once ? ", a QoS 1 message (QoS 1 is acknowledged with PUBACK)"
+                                           : " before PUBREC (QoS 2 goes PUBREC, PUBREL, PUBCOMP)"));
     return;
+  }
   erase_outbound(it);
   ids_.release(p.packet_id);
   handler_.on_publish_done(p.packet_id, p.reason, p.props);

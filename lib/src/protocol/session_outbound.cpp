@@ -31,12 +31,17 @@ send_result session::publish(const protocol::publish &message, time_point now) {
   if (state_ != session_state::connected)
     return {make_error_code(errc::not_connected), 0};
   const bool v5 = options_.version == protocol_version::v5;
-  if (message.qos > qos::exactly_once || message.qos > limits_.maximum_qos ||
-      (message.retain && !limits_.retain_available))
+  if (message.qos > qos::exactly_once)
     return {make_error_code(errc::invalid_argument), 0};
-  if (message.props.topic_alias && (!v5 || *message.props.topic_alias == 0 ||
-                                    *message.props.topic_alias > limits_.topic_alias_maximum))
+  // What the broker's CONNACK forbids gets its own code, so the caller can name the limit.
+  if (message.qos > limits_.maximum_qos)
+    return {make_error_code(errc::qos_not_supported), 0};
+  if (message.retain && !limits_.retain_available)
+    return {make_error_code(errc::retain_not_supported), 0};
+  if (message.props.topic_alias && (!v5 || *message.props.topic_alias == 0))
     return {make_error_code(errc::invalid_argument), 0};
+  if (message.props.topic_alias && *message.props.topic_alias > limits_.topic_alias_maximum)
+    return {make_error_code(errc::topic_alias_above_maximum), 0};
   if (!(message.topic.empty() && message.props.topic_alias) && !topic_name_error(message.topic).empty())
     return {make_error_code(errc::invalid_argument), 0};
 

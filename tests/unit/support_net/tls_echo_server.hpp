@@ -20,10 +20,13 @@ public:
   struct options {
     std::string client_ca; // non-empty: require a client certificate signed by it
     bool max_tls12 = false;
+    bool reset_on_failure = false; // after a failed handshake (its alert sent), close with a TCP reset
+    bool reset_on_success = false; // after a successful handshake, close with a TCP reset (no echo)
   };
 
   tls_echo_server(asio::io_context &io, const std::string &cert, const std::string &key, options o)
-      : context_(asio::ssl::context::tls_server), acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}) {
+      : context_(asio::ssl::context::tls_server), acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}),
+        reset_on_failure_(o.reset_on_failure), reset_on_success_(o.reset_on_success) {
     context_.use_certificate_chain_file(cert);
     context_.use_private_key_file(key, asio::ssl::context::pem);
     if (!o.client_ca.empty()) {
@@ -65,8 +68,13 @@ private:
       session->socket().async_handshake(asio::ssl::stream_base::server, [this, session](auto hec) {
         if (hec)
           ++handshakes_failed;
-        else
+        if (hec ? reset_on_failure_ : reset_on_success_) {
+          boost::system::error_code ignored;
+          session->socket().lowest_layer().set_option(asio::socket_base::linger(true, 0), ignored);
+          session->socket().lowest_layer().close(ignored);
+        } else if (!hec) {
           session->start();
+        }
       });
       accept();
     });
@@ -74,6 +82,8 @@ private:
 
   asio::ssl::context context_;
   asio::ip::tcp::acceptor acceptor_;
+  bool reset_on_failure_ = false;
+  bool reset_on_success_ = false;
 };
 
 } // namespace net_test

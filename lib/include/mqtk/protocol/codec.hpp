@@ -95,6 +95,8 @@ public:
   void reset() noexcept;
   // Number of received bytes not yet decoded.
   std::size_t buffered() const noexcept;
+  // The received bytes not yet decoded (valid until the next prepare, feed or next).
+  bytes_view pending() const noexcept;
 
 private:
   decoder_options options_;

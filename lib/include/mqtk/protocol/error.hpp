@@ -20,6 +20,10 @@ enum class errc {
   invalid_argument,       // caller input the protocol cannot carry (bad topic, property for 3.x)
   connection_closed,      // the transport closed
   session_lost,           // reconnect without session present: in-flight messages lost
+  qos_not_supported,      // a PUBLISH QoS above the broker's Maximum QoS (CONNACK)
+  retain_not_supported,   // a retained PUBLISH although the broker's Retain Available is 0 (CONNACK)
+  topic_alias_above_maximum, // an outbound topic alias above the broker's Topic Alias Maximum (CONNACK)
+  not_mqtt,               // the peer answered with something that is not MQTT (an HTTP response)
 };
 
 // The std::error_category of errc.

@@ -42,6 +42,7 @@ struct connack {
   bool session_present = false;
   reason_code reason = reason_code::success;
   properties props;
+  std::optional<std::uint8_t> return_code; // decoded 3.x CONNACK: the return code as on the wire
 };
 
 // PUBLISH (both directions). packet_id is 0 for QoS 0.

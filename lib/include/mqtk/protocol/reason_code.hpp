@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -69,5 +70,13 @@ reason_code from_v3_connack_return_code(std::uint8_t code);
 
 // Maps a 5.0 CONNACK reason code to the closest 3.x return code (used when encoding for 3.x).
 std::uint8_t to_v3_connack_return_code(reason_code code);
+
+// The 3.1.1 name of a CONNACK return code ("not authorized" for 5); "unknown" above 5.
+std::string_view v3_connack_return_code_name(std::uint8_t code);
+
+// A CONNACK result for messages. 5.0: reason_code_text ("Not authorized (0x87)"). A 3.x return code
+// shows the wire value first, then the 5.0 meaning it maps to: "return code 5, not authorized
+// (read as Not authorized (0x87))".
+std::string connack_result_text(reason_code reason, std::optional<std::uint8_t> return_code);
 
 } // namespace mqtk::protocol

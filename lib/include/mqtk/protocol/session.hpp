@@ -104,8 +104,9 @@ public:
   std::optional<time_point> next_deadline() const noexcept;
 
   // Queues a PUBLISH. For QoS 1/2 a packet id is assigned and the message kept until acknowledged.
-  // Errors: not_connected, would_block (in-flight window full), invalid_argument (bad topic, QoS above
-  // the broker's maximum, retain not available, property the version cannot carry), packet_too_large.
+  // Errors: not_connected, would_block (in-flight window full), invalid_argument (bad topic, QoS over 2,
+  // property the version cannot carry); refused by the broker's CONNACK limits: qos_not_supported,
+  // retain_not_supported, topic_alias_above_maximum, packet_too_large (its Maximum Packet Size).
   send_result publish(const protocol::publish &message, time_point now);
   // True when a QoS 1/2 publish would not get would_block.
   bool can_publish_qos() const noexcept;
@@ -152,6 +153,9 @@ private:
   void handle_disconnect(const protocol::disconnect &p);
   void handle_auth(const auth &p);
   void fail(std::error_code ec, std::string_view detail);
+  // While waiting for CONNACK: false when the input cannot be judged yet or is an HTTP answer (then
+  // fails with errc::not_mqtt: the port is a WebSocket or web listener).
+  bool input_may_be_mqtt();
   void resend_inflight(time_point now);
   void restart_inflight(time_point now);
   bool resolve_inbound_alias(protocol::publish &p);
@@ -184,7 +188,6 @@ private:
   using outbound_list = std::list<outbound_message>;
   outbound_list outbound_;                                             // send order, for resending
   std::unordered_map<std::uint16_t, outbound_list::iterator> outbound_index_; // by packet id
-  outbound_list::iterator find_outbound(std::uint16_t id, enum qos qos);
   void erase_outbound(outbound_list::iterator it);
   std::vector<std::pair<std::uint16_t, std::size_t>> pending_subscribes_; // id, filter count
   std::vector<std::pair<std::uint16_t, std::size_t>> pending_unsubscribes_; // id, filter count
