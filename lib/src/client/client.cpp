@@ -342,6 +342,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       finish(std::move(end.why));
       return;
     }
+    last_loss_ = end.why.message;
     if (was_up) {
       const auto suspect = session_.oldest_unacknowledged_publish();
       if (poison_.ended(suspect, end.by_broker, recovered)) {
@@ -355,7 +356,6 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     }
     if (!lost_since_)
       lost_since_ = now;
-    last_loss_ = end.why.message;
     const auto delay = backoff_.next();
     if (policy.give_up_after && now + delay - *lost_since_ > *policy.give_up_after) {
       finish(gave_up(std::move(end.why)));
@@ -392,10 +392,12 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     if (decoder.next(packet) == protocol::decode_status::ready)
       if (const auto *p = std::get_if<protocol::publish>(&packet))
         topic = printable(p->topic);
+    constexpr std::string_view prefix = "connection lost: ";
+    const std::string last = last_loss_.starts_with(prefix) ? last_loss_.substr(prefix.size()) : last_loss_;
     close_reason why{close_kind::lost,
                      "connection lost: the broker closed the connection " + std::to_string(poison_.strikes()) +
                          " times in a row right after the message on '" + topic + "' (packet id " +
-                         std::to_string(packet_id) + ") was sent; giving up on that message (last: " + last_loss_ +
+                         std::to_string(packet_id) + ") was sent; giving up on that message (last: " + last +
                          ")"};
     why.poison_packet_id = packet_id;
     return why;
