@@ -154,15 +154,15 @@ TEST_CASE("client stalled broker: the CONNACK deadline ends a connection whose C
   handler h;
   auto o = options_for(broker.port(), 60);
   o.transport.connect_timeout = 500ms;
-  mqtk::protocol::will_options will; // a CONNECT larger than the socket buffers
-  will.topic = "stalled/will";
-  will.payload.assign(16 * 1024 * 1024, 'w');
-  o.session.will = std::move(will);
+  const std::string value(60'000, 'v'); // a CONNECT larger than the socket buffers: 9 MB of user properties
+  for (int i = 0; i < 150; ++i)
+    o.session.connect_properties.add_user_property("k", value);
   mqtk::client::client c(io, o, h);
   const auto started_at = clock_type::now();
   c.start();
   REQUIRE(run_until(io, [&] { return h.closed.has_value(); }, 5s));
   CHECK(h.closed_at - started_at < 1500ms);
   CHECK(h.closed->kind == close_kind::connect);
+  CHECK(h.closed->message == "no CONNACK within the connect timeout");
   CHECK_FALSE(h.connected);
 }
