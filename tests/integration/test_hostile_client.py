@@ -53,7 +53,7 @@ class StalledBroker(unittest.TestCase):
         command = [t.find_tool("mqtk-pub"), *self.broker.client_args(), "-V", "5", "-t", "stall/s", "-q", "1",
                    "-l", *args]
         bg = t.start_tool(["sh", "-c", 'exec "$@" < "$0"', self.stream, *command])
-        self.addCleanup(bg.kill)
+        self.addCleanup(bg.__exit__, None, None, None)  # kills it if still running, closes its files
         self.assertTrue(self.stalled.wait(10), "the tool never connected")
         return bg
 

@@ -31,10 +31,12 @@ struct stalled_broker {
     acceptor.listen();
     acceptor.async_accept(socket, [this](const boost::system::error_code &ec) {
       if (!ec && connack_)
-        socket.async_read_some(asio::buffer(first_), [this](const boost::system::error_code &rec, std::size_t) {
-          if (!rec)
-            asio::async_write(socket, asio::buffer(connack_bytes_), [](const boost::system::error_code &, std::size_t) {});
-        });
+        socket.async_read_some(asio::buffer(first_),
+                               [this](const boost::system::error_code &rec, std::size_t) {
+                                 if (!rec)
+                                   asio::async_write(socket, asio::buffer(connack_bytes_),
+                                                     [](const boost::system::error_code &, std::size_t) {});
+                               });
     });
   }
   std::uint16_t port() const { return acceptor.local_endpoint().port(); }
@@ -91,7 +93,8 @@ const std::vector<std::uint8_t> payload(32 * 1024 * 1024, 'x');
 
 } // namespace
 
-TEST_CASE("client stalled broker: a keepalive failure ends the connection at once despite the pending write") {
+TEST_CASE(
+    "client stalled broker: a keepalive failure ends the connection at once despite the pending write") {
   asio::io_context io;
   stalled_broker broker(io, true);
   handler h;
@@ -99,12 +102,14 @@ TEST_CASE("client stalled broker: a keepalive failure ends the connection at onc
   o.write_timeout = 1h; // only the keepalive can notice
   mqtk::client::client c(io, o, h);
   c.start();
-  REQUIRE(run_until(io, [&] { return h.connected || h.closed; }, 5s));
+  REQUIRE(run_until(
+      io, [&] { return h.connected || h.closed; }, 5s));
   REQUIRE(h.connected);
   const auto sent_at = clock_type::now();
   REQUIRE_FALSE(c.publish(big_message(payload)).error);
   // PINGREQ is due 1 s after the last packet, PINGRESP 1 s after that.
-  REQUIRE(run_until(io, [&] { return h.closed.has_value(); }, 5s));
+  REQUIRE(run_until(
+      io, [&] { return h.closed.has_value(); }, 5s));
   CHECK(h.closed_at - sent_at < 3s);
   CHECK(h.closed->kind == close_kind::lost);
   CHECK(h.closed->message == "connection lost: no PINGRESP within the keepalive interval");
@@ -116,16 +121,19 @@ TEST_CASE("client stalled broker: a write pending for 1.5 x the keepalive loses 
   handler h;
   mqtk::client::client c(io, options_for(broker.port(), 1), h);
   c.start();
-  REQUIRE(run_until(io, [&] { return h.connected || h.closed; }, 5s));
+  REQUIRE(run_until(
+      io, [&] { return h.connected || h.closed; }, 5s));
   REQUIRE(h.connected);
   const auto sent_at = clock_type::now();
   REQUIRE_FALSE(c.publish(big_message(payload)).error);
-  REQUIRE(run_until(io, [&] { return h.closed.has_value(); }, 5s));
+  REQUIRE(run_until(
+      io, [&] { return h.closed.has_value(); }, 5s));
   CHECK(h.closed_at - sent_at >= 1400ms);
   CHECK(h.closed_at - sent_at < 2500ms);
   CHECK(h.closed->kind == close_kind::lost);
-  CHECK(h.closed->message == "connection lost: connection to 127.0.0.1:" + std::to_string(broker.port()) +
-                                 " lost: the broker stopped reading (a write did not complete within 1500 ms)");
+  CHECK(h.closed->message ==
+        "connection lost: connection to 127.0.0.1:" + std::to_string(broker.port()) +
+            " lost: the broker stopped reading (a write did not complete within 1500 ms)");
 }
 
 TEST_CASE("client stalled broker: disconnect() gives up on a write the broker does not take after linger") {
@@ -136,13 +144,16 @@ TEST_CASE("client stalled broker: disconnect() gives up on a write the broker do
   o.linger = 500ms;
   mqtk::client::client c(io, o, h);
   c.start();
-  REQUIRE(run_until(io, [&] { return h.connected || h.closed; }, 5s));
+  REQUIRE(run_until(
+      io, [&] { return h.connected || h.closed; }, 5s));
   REQUIRE(h.connected);
   REQUIRE_FALSE(c.publish(big_message(payload)).error);
-  run_until(io, [] { return false; }, 200ms); // the socket buffers fill up
+  run_until(
+      io, [] { return false; }, 200ms); // the socket buffers fill up
   const auto asked_at = clock_type::now();
   c.disconnect();
-  REQUIRE(run_until(io, [&] { return h.closed.has_value(); }, 5s));
+  REQUIRE(run_until(
+      io, [&] { return h.closed.has_value(); }, 5s));
   CHECK(h.closed_at - asked_at >= 400ms);
   CHECK(h.closed_at - asked_at < 1500ms);
   CHECK(h.closed->kind == close_kind::normal);
@@ -160,7 +171,8 @@ TEST_CASE("client stalled broker: the CONNACK deadline ends a connection whose C
   mqtk::client::client c(io, o, h);
   const auto started_at = clock_type::now();
   c.start();
-  REQUIRE(run_until(io, [&] { return h.closed.has_value(); }, 5s));
+  REQUIRE(run_until(
+      io, [&] { return h.closed.has_value(); }, 5s));
   CHECK(h.closed_at - started_at < 1500ms);
   CHECK(h.closed->kind == close_kind::connect);
   CHECK(h.closed->message == "no CONNACK within the connect timeout");

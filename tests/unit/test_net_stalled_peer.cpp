@@ -74,8 +74,9 @@ TEST_CASE("net stalled peer: a write that does not complete fails after the writ
   CHECK(r.writes == 0);
   CHECK(r.error->kind == failure_kind::io);
   CHECK(r.error->code == errc::write_timeout);
-  CHECK(r.error->message == "connection to 127.0.0.1:" + std::to_string(peer.acceptor.local_endpoint().port()) +
-                                " lost: the broker stopped reading (a write did not complete within 300 ms)");
+  CHECK(r.error->message ==
+        "connection to 127.0.0.1:" + std::to_string(peer.acceptor.local_endpoint().port()) +
+            " lost: the broker stopped reading (a write did not complete within 300 ms)");
 }
 
 TEST_CASE("net stalled peer: a shorter write timeout applies to the next write at once") {
@@ -92,7 +93,8 @@ TEST_CASE("net stalled peer: a shorter write timeout applies to the next write a
   r.transport->set_write_timeout(300ms);
   const auto start = std::chrono::steady_clock::now();
   r.transport->async_write(mqtk::net::bytes_view(big_data()));
-  REQUIRE(run_until(io, [&] { return r.error.has_value(); }, 3s));
+  REQUIRE(run_until(
+      io, [&] { return r.error.has_value(); }, 3s));
   CHECK(std::chrono::steady_clock::now() - start < 1s);
   CHECK(r.error->code == errc::write_timeout);
 }
@@ -109,7 +111,8 @@ TEST_CASE("net stalled peer: a write timeout set while the write is pending") {
   io.run_for(100ms);
   const auto start = std::chrono::steady_clock::now();
   r.transport->set_write_timeout(300ms); // counted from the write's start: due at once or soon
-  REQUIRE(run_until(io, [&] { return r.error.has_value(); }, 3s));
+  REQUIRE(run_until(
+      io, [&] { return r.error.has_value(); }, 3s));
   CHECK(std::chrono::steady_clock::now() - start < 1s);
   CHECK(r.error->code == errc::write_timeout);
 }
@@ -121,7 +124,8 @@ TEST_CASE("net stalled peer: without a write timeout the write just waits") {
   REQUIRE(net_test::connect(io, peer.url(), {}, r).empty());
   REQUIRE(run_until(io, [&] { return peer.accepted; }));
   r.transport->async_write(mqtk::net::bytes_view(big_data()));
-  CHECK_FALSE(run_until(io, [&] { return r.error.has_value() || r.writes > 0; }, 500ms));
+  CHECK_FALSE(run_until(
+      io, [&] { return r.error.has_value() || r.writes > 0; }, 500ms));
 }
 
 TEST_CASE("net stalled peer: close() abandons a pending write at once and resets the connection") {

@@ -57,7 +57,7 @@ TEST_CASE("session: the kept bytes of an in-flight PUBLISH") {
     f.s.connection_closed(f.now);
     f.s.start(f.now);
     f.sent();
-    f.broker_sends("20 03 01 00 00"); // CONNACK, session present
+    f.broker_sends("20 03 01 00 00");                                  // CONNACK, session present
     CHECK(f.sent() == strings{"3A 0A 00 03 61 2F 62 00 01 00 68 69"}); // resent with DUP
     CHECK(kept(f.s, r.packet_id) == "3A 0A 00 03 61 2F 62 00 01 00 68 69");
     CHECK(f.s.oldest_unacknowledged_publish() == r.packet_id);
