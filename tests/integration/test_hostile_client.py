@@ -150,12 +150,46 @@ class PoisonMessage(unittest.TestCase):
 
     def test_a_control_character_in_the_topic_is_shown_escaped(self):
         with ScriptedBroker(poison_script("cc/\x01")) as broker:
-            r, _ = self.run_pub(broker, "-t", "cc/\x01", "-m", "x", "-q", "1", "--allow-control-chars")
-            if r.status == 2 and b"--allow-control-chars" in r.stderr:  # the flag comes from another branch
-                r, _ = self.run_pub(broker, "-t", "cc/\x01", "-m", "x", "-q", "1")
+            r = run_pub_allowing_control_chars([*broker.client_args(), "-V", "5", "-t", "cc/\x01", "-m", "x",
+                                                "-q", "1"])
         err = r.stderr.decode()
         self.assertEqual(r.status, 7, err)
         self.assertIn("right after the message on 'cc/\\x01' (packet id 1)", err)
+
+
+def run_pub_allowing_control_chars(args, timeout=20):
+    """mqtk-pub with --allow-control-chars (the flag that turns off refusing control characters up
+    front, from another branch); without it where the flag does not exist yet."""
+    r = t.run_tool(["mqtk-pub", *args, "--allow-control-chars"], timeout=timeout)
+    if r.status == 2 and b"--allow-control-chars" in r.stderr:
+        r = t.run_tool(["mqtk-pub", *args], timeout=timeout)
+    return r
+
+
+class PoisonMessageMosquitto(unittest.TestCase):
+    """Item 4 against a real mosquitto 2.0, which closes the connection on a control character in a
+    user property (and sends DISCONNECT "malformed packet" for one in the topic)."""
+
+    def setUp(self):
+        self.broker = t.use_broker(self, t.Mosquitto())
+
+    def test_control_character_in_a_user_property(self):
+        started = time.monotonic()
+        r = run_pub_allowing_control_chars([*self.broker.client_args(), "-t", "cc/a", "-m", "x", "-q", "1",
+                                            "--user-property", "k=\x01x"])
+        elapsed = time.monotonic() - started
+        err = r.stderr.decode()
+        self.assertEqual(r.status, 7, err)
+        self.assertLess(elapsed, 8, err)
+        self.assertIn("3 times in a row right after the message on 'cc/a' (packet id 1) was sent", err)
+        self.assertEqual(err.count("reconnecting in"), 2, err)
+
+    def test_control_character_in_the_topic(self):
+        r = run_pub_allowing_control_chars([*self.broker.client_args(), "-t", "cc/\x01", "-m", "x", "-q", "1"])
+        err = r.stderr.decode()
+        self.assertEqual(r.status, 7, err)
+        self.assertIn("right after the message on 'cc/\\x01' (packet id 1) was sent", err)
+        self.assertIn("(last: the broker sent DISCONNECT: Malformed Packet (0x81))", err)
 
 
 def connack_then_close(conn):
