@@ -86,7 +86,7 @@ void add_connection_options(CLI::App &app, connection_flags &f) {
   app.add_option("--connect-timeout", f.connect_timeout, "Seconds to wait for the connection and CONNACK (default 10)")
       ->group(conn);
   app.add_option("--reconnect-timeout", f.reconnect_timeout,
-                 "Give up after SECONDS without a connection once one was lost")
+                 "Give up SECONDS after a loss unless a connection recovered (something acknowledged, or up 10 s)")
       ->group(conn);
   app.add_flag("--no-reconnect", f.no_reconnect, "Do not reconnect a lost connection")->group(conn);
   app.add_option("--ws-header", f.ws_headers, "Extra WebSocket upgrade header 'Name: value' (repeatable)")

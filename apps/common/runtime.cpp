@@ -1,5 +1,7 @@
 #include "common/runtime.hpp"
 
+#include "common/diagnostics.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
@@ -14,9 +16,17 @@
 
 namespace mqtk::apps {
 
+namespace {
+
+// How long a tool may take to end cleanly after the first signal before it exits anyway.
+constexpr std::chrono::seconds interrupt_backstop{5};
+
+} // namespace
+
 struct runtime::impl {
   boost::asio::io_context io{1};
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  boost::asio::steady_timer backstop{io};
   std::function<void()> interrupt;
   bool interrupted = false;
   bool finished = false;
@@ -30,6 +40,13 @@ struct runtime::impl {
         std::_Exit(130);
       interrupted = true;
       wait_signal();
+      backstop.expires_after(interrupt_backstop);
+      backstop.async_wait([this](const boost::system::error_code &wait_error) {
+        if (wait_error || finished)
+          return;
+        print_error("interrupted, but ending cleanly took more than 5 s: exiting now");
+        std::_Exit(130);
+      });
       interrupt();
     });
   }
@@ -59,6 +76,7 @@ void runtime::finish(int status) {
   impl_->finished = true;
   impl_->status = status;
   impl_->signals.cancel();
+  impl_->backstop.cancel();
   impl_->io.stop();
 }
 

@@ -24,7 +24,7 @@ public:
 
   // The io_context clients run on.
   boost::asio::io_context &io() noexcept;
-  // Called on the first SIGINT/SIGTERM; a second one exits at once with 130.
+  // Called on the first SIGINT/SIGTERM; a second one, or 5 s without finish(), exits at once with 130.
   void on_interrupt(std::function<void()> handler);
   // Runs the loop until finish() was called and nothing is left to do; returns the exit status.
   int run();

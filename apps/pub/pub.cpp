@@ -143,8 +143,9 @@ public:
   }
 
   void on_connection_lost(std::string_view message, std::chrono::milliseconds delay) override {
-    if (o_.connection.debug)
-      print_debug(std::string(message) + "; reconnecting in " + std::to_string(delay.count()) + " ms");
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g s", std::chrono::duration<double>(delay).count());
+    print_warning(std::string(message) + "; reconnecting in " + seconds);
   }
 
   void on_closed(const client::close_reason &why) override {
@@ -164,8 +165,8 @@ public:
       status = exit_operation_refused;
     if (status == exit_ok && (usage_failure_ || source_error_))
       status = exit_usage;
-    if (status == exit_ok && interrupted_)
-      status = exit_interrupted;
+    if (interrupted_)
+      status = exit_interrupted; // whatever was in flight is reported above
     rt_.finish(status);
   }
 

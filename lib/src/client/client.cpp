@@ -2,6 +2,7 @@
 #include "mqtk/client/client.hpp"
 
 #include "mqtk/client/backoff.hpp"
+#include "mqtk/client/poison_detector.hpp"
 #include "mqtk/net/transport.hpp"
 #include "mqtk/protocol/error.hpp"
 #include "mqtk/protocol/packet_trace.hpp"
@@ -11,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 
 namespace mqtk::client {
@@ -24,6 +26,36 @@ using protocol::session_state;
 // while reads come back full, up to the size that keeps a fast stream at few system calls.
 constexpr std::size_t min_read_size = 2 * 1024;
 constexpr std::size_t max_read_size = 16 * 1024;
+// The write timeout without keepalive (1.5 x the default keepalive of 60 s).
+constexpr std::chrono::milliseconds write_timeout_without_keepalive{90'000};
+
+// True when a transport failure means the broker ended the connection (EOF, reset, broken pipe),
+// not a timeout on our side.
+bool closed_by_broker(const net::failure &f) {
+  return f.code == net::errc::closed || f.code == std::errc::connection_reset || f.code == std::errc::broken_pipe;
+}
+
+// text with its control characters as \xNN, for one-line messages.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", byte);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", static_cast<double>(d.count()) / 1000.0);
+  return text;
+}
 
 } // namespace
 
@@ -32,6 +64,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   struct pending_end {
     close_reason why;
     bool may_reconnect;
+    bool by_broker; // the broker ended the connection (for the poison rule)
   };
   enum class phase { idle, connecting, connected, disconnecting, waiting, closed };
 
@@ -41,8 +74,9 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   protocol::session session_;
   std::unique_ptr<net::connector> connector_;
   std::unique_ptr<net::transport> transport_;
-  boost::asio::steady_timer timer_;           // CONNACK deadline, then keepalive
+  boost::asio::steady_timer timer_;           // CONNACK deadline, keepalive, ending and disconnect bounds
   boost::asio::steady_timer reconnect_timer_; // backoff wait
+  boost::asio::steady_timer give_up_timer_;   // --reconnect-timeout while no connection is up
   std::vector<std::uint8_t> write_buffer_;
   std::span<std::uint8_t> read_span_;
   std::size_t read_size_ = min_read_size; // grows while reads fill it: idle connections stay small
@@ -52,9 +86,14 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   bool ever_connected_ = false;
   bool fell_back_ = false;
   bool silent_ = false;
+  bool up_ = false;        // CONNACK success on the current connection
+  bool recovered_ = false; // the current connection had something acknowledged
+  clock::time_point up_since_{};
   std::optional<pending_end> pending_end_;
-  std::optional<clock::time_point> lost_since_;
+  std::optional<clock::time_point> lost_since_; // first loss not followed by a recovered connection
+  std::string last_loss_;
   backoff backoff_;
+  poison_detector poison_;
   protocol::decoder trace_out_{{protocol::role::server}};
   protocol::decoder trace_in_{{protocol::role::client}};
   protocol::packet trace_packet_;
@@ -62,8 +101,9 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
 
   impl(boost::asio::io_context &io, client_options options, client_handler &handler)
       : io_(io), options_(std::move(options)), handler_(handler), session_(options_.session, *this), timer_(io),
-        reconnect_timer_(io),
-        backoff_(options_.reconnect.initial_delay, options_.reconnect.max_delay, std::random_device{}()) {}
+        reconnect_timer_(io), give_up_timer_(io),
+        backoff_(options_.reconnect.initial_delay, options_.reconnect.max_delay, std::random_device{}()),
+        poison_(options_.reconnect.poison_limit) {}
 
   // ---- tracing -------------------------------------------------------------------------------
   void trace(protocol::decoder &decoder, std::span<const std::uint8_t> bytes, const char *arrow) {
@@ -107,6 +147,8 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     phase_ = phase::connecting;
     transport_up_ = false;
     writing_ = false;
+    up_ = false;
+    recovered_ = false;
     pending_end_.reset();
     trace_out_.reset();
     trace_in_.reset();
@@ -119,6 +161,8 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   void on_connected() override {
     transport_up_ = true;
     debug("connected to " + transport_->info().remote);
+    transport_->set_write_timeout(options_.write_timeout.count() > 0 ? options_.write_timeout
+                                                                     : options_.transport.connect_timeout);
     session_.start(clock::now());
     arm_timer(clock::now() + options_.transport.connect_timeout);
     flush();
@@ -191,6 +235,14 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
 
   void on_timer() {
     const auto now = clock::now();
+    if (pending_end_) { // the DISCONNECT notice was not written in time
+      end_now();
+      return;
+    }
+    if (phase_ == phase::disconnecting) { // DISCONNECT and the broker's close took longer than linger
+      finish({close_kind::normal, {}});
+      return;
+    }
     if (phase_ == phase::connecting && transport_up_ && session_.state() == session_state::connecting) {
       end_connection({close_kind::connect, "no CONNACK within the connect timeout"}, true);
       return;
@@ -208,25 +260,30 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   void on_error(const net::failure &f) override {
     transport_up_ = false;
     writing_ = false;
+    if (pending_end_) {
+      end_now();
+      return;
+    }
     if (phase_ == phase::disconnecting) {
       finish({close_kind::normal, {}});
       return;
     }
     if (phase_ == phase::connecting && !ever_connected_) {
-      if (f.kind == net::failure_kind::io && session_.state() == session_state::connecting &&
+      const bool broker_closed = f.kind == net::failure_kind::io && closed_by_broker(f);
+      if (broker_closed && session_.state() == session_state::connecting &&
           try_fallback("the broker closed the connection before CONNACK"))
         return;
       close_kind kind = f.kind == net::failure_kind::tls     ? close_kind::tls
                         : f.kind == net::failure_kind::setup ? close_kind::setup
                                                              : close_kind::connect;
       std::string message = f.message;
-      if (f.kind == net::failure_kind::io)
+      if (broker_closed)
         message = "the broker closed the connection before CONNACK (" + f.message + ")";
       drop_transport();
       finish({kind, message});
       return;
     }
-    end_connection({close_kind::lost, "connection lost: " + f.message}, true);
+    end_connection({close_kind::lost, "connection lost: " + f.message}, true, closed_by_broker(f));
   }
 
   bool try_fallback(const std::string &why) {
@@ -244,14 +301,21 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     return true;
   }
 
-  // Ends the current connection once pending output (a DISCONNECT) is written.
-  void end_connection(close_reason why, bool may_reconnect) {
+  // Ends the current connection once pending output (a DISCONNECT notice) is written, within linger.
+  // A write already pending means the broker is not taking our bytes (or that notice would wait
+  // behind them): the connection ends at once, abandoning the write.
+  void end_connection(close_reason why, bool may_reconnect, bool by_broker = false) {
     if (pending_end_)
       return;
-    pending_end_ = pending_end{std::move(why), may_reconnect};
-    flush();
-    if (!writing_)
+    const bool stuck = writing_;
+    pending_end_ = pending_end{std::move(why), may_reconnect, by_broker};
+    if (!stuck)
+      flush();
+    if (stuck || !writing_) {
       end_now();
+      return;
+    }
+    arm_timer(clock::now() + options_.linger);
   }
 
   void drop_transport() {
@@ -266,30 +330,77 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   void end_now() {
     pending_end end = std::move(*pending_end_);
     pending_end_.reset();
+    const bool was_up = up_;
+    const auto now = clock::now();
+    const bool recovered = was_up && (recovered_ || now - up_since_ >= options_.reconnect.recovered_after);
+    up_ = false;
     drop_transport();
     timer_.cancel();
-    const auto now = clock::now();
     session_.connection_closed(now);
     const auto &policy = options_.reconnect;
     if (!end.may_reconnect || !policy.enabled || !ever_connected_) {
       finish(std::move(end.why));
       return;
     }
+    last_loss_ = end.why.message;
+    if (was_up) {
+      const auto suspect = session_.oldest_unacknowledged_publish();
+      if (poison_.ended(suspect, end.by_broker, recovered)) {
+        finish(poison_reason(*suspect));
+        return;
+      }
+    }
+    if (recovered) {
+      lost_since_.reset();
+      backoff_.reset();
+    }
     if (!lost_since_)
       lost_since_ = now;
     const auto delay = backoff_.next();
     if (policy.give_up_after && now + delay - *lost_since_ > *policy.give_up_after) {
-      end.why.message += "; gave up reconnecting";
-      finish(std::move(end.why));
+      finish(gave_up(std::move(end.why)));
       return;
     }
     phase_ = phase::waiting;
     handler_.on_connection_lost(end.why.message, delay);
+    if (policy.give_up_after) {
+      give_up_timer_.expires_at(*lost_since_ + *policy.give_up_after);
+      give_up_timer_.async_wait([this](const boost::system::error_code &ec) {
+        if (!ec && (phase_ == phase::waiting || phase_ == phase::connecting))
+          finish(gave_up({close_kind::lost, last_loss_}));
+      });
+    }
     reconnect_timer_.expires_after(delay);
     reconnect_timer_.async_wait([this](const boost::system::error_code &ec) {
       if (!ec && phase_ == phase::waiting)
         attempt();
     });
+  }
+
+  // The final reason once --reconnect-timeout passed without a recovered connection.
+  close_reason gave_up(close_reason why) const {
+    why.message += "; gave up reconnecting after " + seconds_text(*options_.reconnect.give_up_after);
+    return why;
+  }
+
+  // The final reason for a poison message: names it by topic and packet id.
+  close_reason poison_reason(std::uint16_t packet_id) {
+    std::string topic = "?";
+    protocol::decoder decoder({protocol::role::server, session_.version()});
+    decoder.feed(session_.inflight_publish(packet_id));
+    protocol::packet packet;
+    if (decoder.next(packet) == protocol::decode_status::ready)
+      if (const auto *p = std::get_if<protocol::publish>(&packet))
+        topic = printable(p->topic);
+    constexpr std::string_view prefix = "connection lost: ";
+    const std::string last = last_loss_.starts_with(prefix) ? last_loss_.substr(prefix.size()) : last_loss_;
+    close_reason why{close_kind::lost,
+                     "connection lost: the broker closed the connection " + std::to_string(poison_.strikes()) +
+                         " times in a row right after the message on '" + topic + "' (packet id " +
+                         std::to_string(packet_id) + ") was sent; giving up on that message (last: " + last +
+                         ")"};
+    why.poison_packet_id = packet_id;
+    return why;
   }
 
   void finish(close_reason why) {
@@ -299,6 +410,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     drop_transport();
     timer_.cancel();
     reconnect_timer_.cancel();
+    give_up_timer_.cancel();
     if (session_.state() != session_state::disconnected)
       session_.connection_closed(clock::now());
     handler_.on_closed(why);
@@ -309,8 +421,10 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     if (!protocol::is_error(p.reason)) {
       phase_ = phase::connected;
       ever_connected_ = true;
-      lost_since_.reset();
-      backoff_.reset();
+      up_ = true;
+      up_since_ = clock::now();
+      give_up_timer_.cancel(); // a connection is up: the end of this one decides about giving up
+      transport_->set_write_timeout(write_timeout());
       handler_.on_connack(p);
       handler_.on_connected(p, fell_back_);
       return;
@@ -327,12 +441,32 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     end_connection({close_kind::refused, message, p.reason}, false);
   }
 
-  void on_message(const protocol::publish &p) override { handler_.on_message(p); }
+  // The broker processed something of ours on this connection: it works again.
+  void mark_recovered() {
+    if (recovered_ || !up_)
+      return;
+    recovered_ = true;
+    lost_since_.reset();
+    backoff_.reset();
+  }
+
+  void on_message(const protocol::publish &p) override {
+    mark_recovered();
+    handler_.on_message(p);
+  }
   void on_publish_done(std::uint16_t id, protocol::reason_code reason, const protocol::properties &props) override {
+    mark_recovered();
+    poison_.acknowledged(id);
     handler_.on_publish_done(id, reason, props);
   }
-  void on_suback(const protocol::suback &p) override { handler_.on_suback(p); }
-  void on_unsuback(const protocol::unsuback &p) override { handler_.on_unsuback(p); }
+  void on_suback(const protocol::suback &p) override {
+    mark_recovered();
+    handler_.on_suback(p);
+  }
+  void on_unsuback(const protocol::unsuback &p) override {
+    mark_recovered();
+    handler_.on_unsuback(p);
+  }
   void on_auth(const protocol::auth &p) override { handler_.on_auth(p); }
   void on_lost(protocol::packet_type type, std::uint16_t id) override { handler_.on_lost(type, id); }
 
@@ -342,7 +476,8 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     if (p.props.reason_string)
       message += ": " + std::string(*p.props.reason_string);
     const bool taken_over = p.reason == protocol::reason_code::session_taken_over;
-    end_connection({taken_over ? close_kind::broker_disconnect : close_kind::lost, message, p.reason}, !taken_over);
+    end_connection({taken_over ? close_kind::broker_disconnect : close_kind::lost, message, p.reason}, !taken_over,
+                   true);
   }
 
   void on_error(std::error_code ec, std::string_view detail) override {
@@ -368,11 +503,22 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     }
     session_.disconnect(request, clock::now());
     phase_ = phase::disconnecting;
-    timer_.cancel();
     silent_ = false;
+    arm_timer(clock::now() + options_.linger); // bounds the whole goodbye, a stuck write included
     flush();
     if (!writing_)
       transport_->async_shutdown(options_.linger);
+  }
+
+  // The write timeout once connected: 1.5 x the keepalive the broker granted, like a broker's own
+  // grace period for a silent client.
+  std::chrono::milliseconds write_timeout() const {
+    if (options_.write_timeout.count() > 0)
+      return options_.write_timeout;
+    const auto keep_alive = session_.limits().keep_alive;
+    if (keep_alive == 0)
+      return write_timeout_without_keepalive;
+    return std::chrono::milliseconds(keep_alive * 1500);
   }
 
   void abort() { finish({close_kind::normal, {}}); }

@@ -27,6 +27,8 @@ public:
       return "TLS setup failed";
     case errc::invalid_endpoint:
       return "invalid endpoint";
+    case errc::write_timeout:
+      return "write timed out";
     }
     return "unknown mqtk.net error";
   }
@@ -127,6 +129,12 @@ failure io_failure(const std::string &target, const boost::system::error_code &e
     return {failure_kind::io, make_error_code(errc::closed),
             "connection to " + target + " closed by the broker"};
   return {failure_kind::io, to_std(ec), "connection to " + target + " lost: " + ec.message()};
+}
+
+failure write_timeout_failure(const std::string &target, std::chrono::milliseconds timeout) {
+  return {failure_kind::io, make_error_code(errc::write_timeout),
+          "connection to " + target + " lost: the broker stopped reading (a write did not complete within " +
+              format_duration(timeout) + ")"};
 }
 
 failure setup_failure(std::string message) {

@@ -28,6 +28,9 @@ failure timeout_failure(const std::string &target, connect_phase phase, std::chr
 // An established connection failed (io class); EOF reads "connection closed by the broker".
 failure io_failure(const std::string &target, const boost::system::error_code &ec);
 
+// An established connection's write did not complete within timeout (io class, errc::write_timeout).
+failure write_timeout_failure(const std::string &target, std::chrono::milliseconds timeout);
+
 // A setup-class failure with the given code and message.
 failure setup_failure(std::string message);
 

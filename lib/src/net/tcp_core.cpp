@@ -61,6 +61,12 @@ void tcp_core::connected(const error_code &ec) {
 void tcp_core::close_stream() noexcept {
   if (resolver_)
     resolver_->cancel();
+  if (write_pending() && socket().is_open()) {
+    // A write is abandoned (the peer stopped reading): reset rather than leave its bytes queued in
+    // the kernel, where an orphaned socket would keep probing the peer's zero window for minutes.
+    error_code ignored;
+    socket().set_option(asio::socket_base::linger(true, 0), ignored);
+  }
   discard_and_close(socket());
 }
 

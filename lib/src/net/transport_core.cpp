@@ -12,7 +12,7 @@ constexpr std::size_t scratch_size = 4096;
 
 transport_core::transport_core(asio::io_context &io, transport_handler &handler,
                                std::shared_ptr<const connect_settings> settings)
-    : io_(io), settings_(std::move(settings)), handler_(&handler), timer_(io) {}
+    : io_(io), settings_(std::move(settings)), handler_(&handler), timer_(io), write_timer_(io) {}
 
 void transport_core::async_connect() {
   if (state_ != state::idle)
@@ -104,7 +104,48 @@ void transport_core::async_write(std::span<const bytes_view> buffers) {
   write_buffers_.clear();
   for (const auto &b : buffers)
     write_buffers_.emplace_back(b.data(), b.size());
+  if (write_timeout_.count() > 0) {
+    write_started_ = std::chrono::steady_clock::now();
+    watch_write();
+  }
   start_write();
+}
+
+void transport_core::set_write_timeout(std::chrono::milliseconds timeout) noexcept {
+  write_timeout_ = timeout;
+  if (state_ == state::open && write_pending_ && timeout.count() > 0)
+    watch_write();
+}
+
+// The timer is not re-armed per write: one already armed for an earlier or equal time stays, and
+// when it fires it checks the write pending then, if any, and waits again for that write's deadline.
+void transport_core::watch_write() {
+  const auto due = write_started_ + write_timeout_;
+  if (!write_timer_armed_ || due < write_timer_expiry_)
+    arm_write_timer(due);
+}
+
+void transport_core::arm_write_timer(std::chrono::steady_clock::time_point when) {
+  write_timer_armed_ = true;
+  write_timer_expiry_ = when;
+  write_timer_.expires_at(when); // a wait already pending completes with operation_aborted
+  write_timer_.async_wait([self = shared_from_this()](const error_code &ec) {
+    if (ec)
+      return;
+    self->write_timer_armed_ = false;
+    self->check_write();
+  });
+}
+
+void transport_core::check_write() {
+  if (state_ != state::open || !write_pending_ || write_timeout_.count() <= 0)
+    return;
+  const auto due = write_started_ + write_timeout_;
+  if (std::chrono::steady_clock::now() >= due) {
+    fail(write_timeout_failure(settings_->display, write_timeout_));
+    return;
+  }
+  arm_write_timer(due);
 }
 
 void transport_core::write_done(const error_code &ec, std::size_t n) {
@@ -151,6 +192,7 @@ void transport_core::finish_shutdown() {
     return;
   state_ = state::closed;
   timer_.cancel();
+  write_timer_.cancel();
   close_stream();
   transport_handler *handler = handler_;
   handler_ = nullptr;
@@ -160,6 +202,7 @@ void transport_core::finish_shutdown() {
 void transport_core::fail(const failure &f) {
   state_ = state::closed;
   timer_.cancel();
+  write_timer_.cancel();
   close_stream();
   transport_handler *handler = handler_;
   handler_ = nullptr;
@@ -172,6 +215,7 @@ void transport_core::close() noexcept {
   state_ = state::closed;
   handler_ = nullptr;
   timer_.cancel();
+  write_timer_.cancel();
   close_stream();
 }
 

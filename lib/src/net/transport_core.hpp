@@ -50,6 +50,8 @@ public:
   void async_shutdown(std::chrono::milliseconds linger);
   // See transport::close.
   void close() noexcept;
+  // See transport::set_write_timeout.
+  void set_write_timeout(std::chrono::milliseconds timeout) noexcept;
   // See transport::info.
   virtual connection_info info() const = 0;
 
@@ -110,6 +112,8 @@ protected:
   void finish_shutdown();
   // True while a read is in flight.
   bool read_pending() const noexcept { return read_pending_; }
+  // True while a write is in flight (close_stream then abandons it).
+  bool write_pending() const noexcept { return write_pending_; }
 
   asio::io_context &io_;
   std::shared_ptr<const connect_settings> settings_;
@@ -121,6 +125,9 @@ private:
   void read_done(const error_code &ec, std::size_t n);
   void write_done(const error_code &ec, std::size_t n);
   void fail(const failure &f);
+  void arm_write_timer(std::chrono::steady_clock::time_point when);
+  void watch_write();
+  void check_write();
 
   transport_handler *handler_;
   state state_ = state::idle;
@@ -131,6 +138,11 @@ private:
   asio::mutable_buffer read_buffer_;
   error_code deferred_error_; // a read error that came with data, reported on the next read
   steady_timer timer_;        // connect timeout, then shutdown linger
+  steady_timer write_timer_;  // write timeout; armed lazily, at most once per timeout period
+  bool write_timer_armed_ = false;
+  std::chrono::steady_clock::time_point write_timer_expiry_{};
+  std::chrono::milliseconds write_timeout_{0};
+  std::chrono::steady_clock::time_point write_started_{};
   handler_memory read_memory_;
   handler_memory write_memory_;
   std::unique_ptr<std::uint8_t[]> scratch_; // drain buffer during shutdown
@@ -149,6 +161,7 @@ public:
   using transport::async_write;
   void async_shutdown(std::chrono::milliseconds linger) override { core_->async_shutdown(linger); }
   void close() noexcept override { core_->close(); }
+  void set_write_timeout(std::chrono::milliseconds timeout) noexcept override { core_->set_write_timeout(timeout); }
   connection_info info() const override { return core_->info(); }
 
 private:

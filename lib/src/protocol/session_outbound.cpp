@@ -95,6 +95,20 @@ send_result session::publish(const protocol::publish &message, time_point now) {
   return {{}, copy.packet_id};
 }
 
+std::optional<std::uint16_t> session::oldest_unacknowledged_publish() const noexcept {
+  for (const outbound_message &m : outbound_)
+    if (!m.pubrec_received)
+      return m.packet_id;
+  return std::nullopt;
+}
+
+bytes_view session::inflight_publish(std::uint16_t packet_id) const noexcept {
+  const auto it = outbound_index_.find(packet_id);
+  if (it == outbound_index_.end())
+    return {};
+  return {it->second->bytes.data(), it->second->bytes.size()};
+}
+
 send_result session::subscribe(const protocol::subscribe &request, time_point now) {
   if (state_ != session_state::connected)
     return {make_error_code(errc::not_connected), 0};

@@ -17,12 +17,18 @@ class io_context;
 
 namespace mqtk::client {
 
-// When and how long to reconnect a connection that was up and got lost.
+// When and how long to reconnect a connection that was up and got lost. A reconnected connection
+// counts as recovered only once the broker acknowledged something on it (or delivered a message) or
+// it stayed up for recovered_after; until then the time since the first loss keeps counting.
 struct reconnect_policy {
   bool enabled = true;                                    // --no-reconnect sets false
-  std::optional<std::chrono::milliseconds> give_up_after; // --reconnect-timeout; nullopt: never
+  std::optional<std::chrono::milliseconds> give_up_after; // --reconnect-timeout: the longest time from
+                                                          // a loss to recovery; nullopt: never give up
   std::chrono::milliseconds initial_delay{250};
   std::chrono::milliseconds max_delay{10'000};
+  std::chrono::milliseconds recovered_after{10'000};
+  unsigned poison_limit = 3; // the broker closing right after the same message this many times in a
+                             // row ends the client (see poison_detector); 0: never
 };
 
 // Everything a client needs: where, how, the session's CONNECT options and the reconnect policy.
@@ -32,7 +38,10 @@ struct client_options {
   protocol::session_options session;
   bool version_pinned = false; // -V given: no fallback from 5.0 to 3.1.1
   reconnect_policy reconnect;
-  std::chrono::milliseconds linger{2'000}; // after DISCONNECT, how long to wait for the broker to close
+  std::chrono::milliseconds linger{2'000}; // disconnect(): how long DISCONNECT and the broker's close may take
+  std::chrono::milliseconds write_timeout{0}; // a write pending this long loses the connection; zero: 1.5 x
+                                              // the keepalive (90 s without keepalive), and the connect
+                                              // timeout until CONNACK
   std::function<void(std::string_view)> debug; // receives one line per packet each way; empty: off
 };
 
@@ -69,7 +78,8 @@ public:
   protocol::send_result subscribe(const protocol::subscribe &request);
   // Queues an UNSUBSCRIBE; see protocol::session::unsubscribe.
   protocol::send_result unsubscribe(const protocol::unsubscribe &request);
-  // Sends DISCONNECT, waits for the broker to close (or linger), then on_closed(normal).
+  // Sends DISCONNECT, waits for the broker to close, then on_closed(normal); after linger it closes
+  // anyway (a write the broker does not take is abandoned).
   void disconnect(const protocol::disconnect &request = {});
   // Closes the socket without DISCONNECT (the broker publishes the will), then on_closed(normal).
   void abort();

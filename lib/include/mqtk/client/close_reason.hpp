@@ -2,6 +2,7 @@
 
 #include "mqtk/protocol/reason_code.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace mqtk::client {
@@ -13,8 +14,8 @@ enum class close_kind {
   connect,       // DNS, TCP, WebSocket handshake or connect timeout: exit 3
   tls,           // TLS handshake or certificate verification: exit 4
   refused,       // CONNACK with a failure reason: exit 5
-  lost,          // an established connection was lost and reconnecting gave up: exit 3, or 7 with
-                 // QoS >= 1 messages unacknowledged
+  lost,          // an established connection was lost and reconnecting gave up (or the broker kept
+                 // closing it on one message): exit 3, or 7 with QoS >= 1 messages unacknowledged
   protocol,      // the broker sent a malformed packet or broke the protocol: exit 8
   broker_disconnect, // the broker sent DISCONNECT and reconnecting is not allowed: exit 3 or 7
 };
@@ -24,6 +25,7 @@ struct close_reason {
   close_kind kind = close_kind::normal;
   std::string message;
   protocol::reason_code reason = protocol::reason_code::success;
+  std::uint16_t poison_packet_id = 0; // kind lost: the message the broker kept closing the connection on
 };
 
 } // namespace mqtk::client

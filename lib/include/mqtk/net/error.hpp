@@ -16,6 +16,7 @@ enum class errc {
   websocket_upgrade_failed,  // the server refused or botched the HTTP upgrade to WebSocket
   tls_setup_failed,          // the CA file/path, certificate or private key could not be used
   invalid_endpoint,          // the endpoint cannot be connected to (e.g. Unix socket path too long)
+  write_timeout,             // a write did not complete within the transport's write timeout
 };
 
 // The std::error_category of errc.

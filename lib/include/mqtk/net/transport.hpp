@@ -84,8 +84,13 @@ public:
   // must stay valid until on_closed).
   virtual void async_shutdown(std::chrono::milliseconds linger) = 0;
   // Closes now; no callback follows. Unread incoming bytes are discarded first so the kernel sends
-  // FIN rather than RST. Safe to call more than once.
+  // FIN rather than RST; a pending write is abandoned (TCP then resets the connection, so unsent
+  // bytes do not linger in the kernel). Safe to call more than once.
   virtual void close() noexcept = 0;
+  // Bounds every write from now on: one that has not completed timeout after it started fails the
+  // transport with on_error (kind io, errc::write_timeout), e.g. when the peer stopped reading.
+  // Zero or negative: no bound (the default). May be changed while a write is pending.
+  virtual void set_write_timeout(std::chrono::milliseconds timeout) noexcept = 0;
   // Peer address and negotiated TLS/WebSocket parameters; meaningful after on_connected.
   virtual connection_info info() const = 0;
 };

@@ -136,6 +136,12 @@ public:
   void set_version(protocol_version version);
   // Outbound QoS 1/2 publishes not yet completed.
   std::size_t inflight() const noexcept { return outbound_.size(); }
+  // The packet id of the oldest outbound PUBLISH not yet acknowledged (no PUBACK, no PUBREC): the
+  // first one a resend sends; nullopt if none.
+  std::optional<std::uint16_t> oldest_unacknowledged_publish() const noexcept;
+  // The PUBLISH kept for in-flight packet id, as encoded when first sent (DUP as last sent, no topic
+  // alias); empty if packet_id is not in flight.
+  bytes_view inflight_publish(std::uint16_t packet_id) const noexcept;
   // The options the session was created with.
   const session_options &options() const noexcept { return options_; }
 
