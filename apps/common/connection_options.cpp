@@ -200,7 +200,8 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   endpoint_layer profile_layer{from_profile("url"), from_profile("host"), from_profile("port"),
                                from_profile("username"), from_profile("password"),
                                profile_name + ": url", profile_name + ": host", profile_name + ": port"};
-  if (auto file = from_profile("password-file"); file && !profile_layer.password) {
+  if (auto file = from_profile("password-file"); file && !profile_layer.password && !flag_layer.password &&
+                                                  !env.password) {
     std::string secret, error;
     if (!read_secret_file(*file, secret, error))
       return fail(profile_name + ": " + error);
