@@ -43,7 +43,8 @@ endpoint_choice resolve_endpoint(const std::vector<endpoint_layer> &layers, bool
     if (layer.port) {
       const std::string &text = *layer.port;
       unsigned long value = 0;
-      const bool digits = !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
+      const bool digits =
+          !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
       if (digits)
         value = std::stoul(text);
       if (!digits || value == 0 || value > 65535) {

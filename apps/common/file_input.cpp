@@ -22,7 +22,7 @@ int open_for_reading(const std::string &path, const char *what, std::string &err
     error = failure(what, path, std::strerror(errno));
     return -1;
   }
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
     error = failure(what, path, "is a directory");

@@ -25,8 +25,9 @@ public:
   clock::duration delay(clock::time_point now) const {
     const std::int64_t at = ns(now);
     const std::int64_t earliest = next_ - tolerance_;
-    return earliest > at ? std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(earliest - at))
-                         : clock::duration::zero();
+    return earliest > at
+               ? std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(earliest - at))
+               : clock::duration::zero();
   }
 
   // Takes a token at now; call only when delay(now) is zero.

@@ -56,9 +56,11 @@ TEST_CASE("endpoint: a flag overrides only its own field of a lower source's URL
     CHECK(c.endpoint.kind == scheme::mqtts);
   }
   SUBCASE("a profile URL under MQTK_PORT") {
-    endpoint_layer prof{"ws://p.example:9001/mqtt", std::nullopt, std::nullopt, "alice", std::nullopt,
-                        "profile x: url", "profile x: host", "profile x: port"};
-    auto c = resolve_endpoint({flag_layer(std::nullopt), env_layer(std::nullopt, std::nullopt, "9002"), prof}, false);
+    endpoint_layer prof{
+        "ws://p.example:9001/mqtt", std::nullopt,      std::nullopt,     "alice", std::nullopt,
+        "profile x: url",           "profile x: host", "profile x: port"};
+    auto c = resolve_endpoint({flag_layer(std::nullopt), env_layer(std::nullopt, std::nullopt, "9002"), prof},
+                              false);
     REQUIRE(c.error.empty());
     CHECK(c.endpoint.kind == scheme::ws);
     CHECK(c.endpoint.host == "p.example");
@@ -67,7 +69,8 @@ TEST_CASE("endpoint: a flag overrides only its own field of a lower source's URL
     CHECK(c.username == "alice");
   }
   SUBCASE("a higher URL replaces a lower host and port, but not a lower user name it does not name") {
-    endpoint_layer prof{std::nullopt, "old.example", "1999", "bob", std::nullopt, "p: url", "p: host", "p: port"};
+    endpoint_layer prof{std::nullopt, "old.example", "1999",    "bob",
+                        std::nullopt, "p: url",      "p: host", "p: port"};
     auto c = resolve_endpoint({flag_layer(std::nullopt), env_layer("mqtt://new.example"), prof}, false);
     REQUIRE(c.error.empty());
     CHECK(c.endpoint.host == "new.example");
@@ -97,7 +100,8 @@ TEST_CASE("endpoint: bad values name their source") {
         "MQTK_PORT 'abc' is not a port number (1-65535)");
   CHECK(resolve_endpoint({env_layer(std::nullopt, std::nullopt, "70000")}, false).error ==
         "MQTK_PORT '70000' is not a port number (1-65535)");
-  CHECK(resolve_endpoint({env_layer("http://x")}, false).error.rfind("MQTK_URL: invalid URL 'http://x'", 0) == 0);
+  CHECK(resolve_endpoint({env_layer("http://x")}, false).error.rfind("MQTK_URL: invalid URL 'http://x'", 0) ==
+        0);
   CHECK(resolve_endpoint({flag_layer("h"), env_layer("unix:///tmp/sock")}, false).error ==
         "-h/--host cannot apply to the unix:// URL of MQTK_URL; give a whole URL with -L instead");
 }
@@ -120,13 +124,14 @@ TEST_CASE("resolve_connection: MQTK_URL with -h or -p keeps the other fields (is
 TEST_CASE("resolve_connection: usage messages name the flag and the fix") {
   environment env;
   CHECK(resolve({"-L", "mqtt://h", "-p", "1"}, env).error == "give only one of -L/--url, -h/-p and --unix");
-  CHECK(resolve({"--insecure"}, env).error.rfind("--insecure needs a TLS connection: give an mqtts:// or wss:// URL", 0) ==
-        0);
+  CHECK(resolve({"--insecure"}, env)
+            .error.rfind("--insecure needs a TLS connection: give an mqtts:// or wss:// URL", 0) == 0);
   CHECK(resolve({"-L", "mqtt://h", "--insecure"}, env).error ==
         "--insecure needs a TLS connection, but the URL of -L/--url is mqtt://; use mqtts:// or wss://");
   CHECK(resolve({"-L", "mqtts://h", "--cafile", "/nonexistent/ca.pem"}, env).error ==
         "cannot read CA file '/nonexistent/ca.pem': No such file or directory");
-  CHECK(resolve({"-L", "mqtts://h", "--cert", "/"}, env).error == "cannot read certificate '/': is a directory");
+  CHECK(resolve({"-L", "mqtts://h", "--cert", "/"}, env).error ==
+        "cannot read certificate '/': is a directory");
 }
 
 TEST_CASE("resolve_connection: control characters in client id, user name and will topic") {
@@ -134,15 +139,16 @@ TEST_CASE("resolve_connection: control characters in client id, user name and wi
   CHECK(resolve({"-i", "a\x01"}, env).error ==
         "client id 'a\\x01' contains the control character U+0001, which brokers may close the connection on "
         "(give --allow-control-chars to send it anyway)");
-  CHECK(resolve({"-u", "x\x7f"}, env).error.rfind("user name 'x\\x7F' contains the control character U+007F", 0) == 0);
+  CHECK(resolve({"-u", "x\x7f"}, env)
+            .error.rfind("user name 'x\\x7F' contains the control character U+007F", 0) == 0);
   CHECK(resolve({"--will-topic", "w/\xc2\x85"}, env).error.rfind("will topic 'w/\\u0085' contains", 0) == 0);
   CHECK(resolve({"-i", "a\x01", "--allow-control-chars"}, env).error.empty());
 }
 
 TEST_CASE("control characters: C0, DEL and C1 found, other text passes") {
   CHECK_FALSE(find_control_char("a/b/c"));
-  CHECK_FALSE(find_control_char("caf\xc3\xa9 \xe2\x82\xac"));  // é €
-  CHECK_FALSE(find_control_char("\xc2\xa0"));                  // U+00A0 is not a control character
+  CHECK_FALSE(find_control_char("caf\xc3\xa9 \xe2\x82\xac")); // é €
+  CHECK_FALSE(find_control_char("\xc2\xa0"));                 // U+00A0 is not a control character
   CHECK(find_control_char("k=\x01x")->code_point == 1);
   CHECK(find_control_char("k=\x01x")->offset == 2);
   CHECK(find_control_char("\x1f")->code_point == 0x1F);
@@ -150,9 +156,12 @@ TEST_CASE("control characters: C0, DEL and C1 found, other text passes") {
   CHECK(find_control_char("x\x7f")->code_point == 0x7F);
   CHECK(find_control_char("x\xc2\x80")->code_point == 0x80);
   CHECK(find_control_char("x\xc2\x9f")->code_point == 0x9F);
-  CHECK(control_char_error({{"topic", "a"}, {"content type", "b\nc"}}, false).rfind("content type 'b\\x0Ac'", 0) == 0);
+  CHECK(control_char_error({{"topic", "a"}, {"content type", "b\nc"}}, false)
+            .rfind("content type 'b\\x0Ac'", 0) == 0);
   CHECK(control_char_error({{"topic", "a\n"}}, true).empty());
-  CHECK(control_char_error("--user-property", {"a=b", "c=\x02"}, false).rfind("--user-property 'c=\\x02'", 0) == 0);
+  CHECK(
+      control_char_error("--user-property", {"a=b", "c=\x02"}, false).rfind("--user-property 'c=\\x02'", 0) ==
+      0);
 }
 
 TEST_CASE("shown: long text is cut on a character boundary with its length") {
@@ -185,7 +194,8 @@ TEST_CASE("profile: comments after values, quotes, '_' for '-', unknown keys war
   REQUIRE(p.warnings.size() == 1);
   CHECK(p.warnings[0] == "profile /p.conf line 7: unknown key 'colour' ignored");
   CHECK(parse_profile("host\n", "/p.conf").error == "profile /p.conf line 1: expected key = value");
-  CHECK(parse_profile("a = \"x\n", "/p.conf").error == "profile /p.conf line 1: the quoted value has no closing '\"'");
+  CHECK(parse_profile("a = \"x\n", "/p.conf").error ==
+        "profile /p.conf line 1: the quoted value has no closing '\"'");
 }
 
 TEST_CASE("files: a directory or a missing file is an error line, never an exception") {

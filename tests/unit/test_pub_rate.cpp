@@ -15,7 +15,8 @@ namespace {
 
 // Sends count messages as fast as the bucket allows, the caller's timer firing `late` after each
 // delay; returns the send times.
-std::vector<time_point> run(token_bucket &bucket, std::size_t count, token_bucket::clock::duration late = {}) {
+std::vector<time_point> run(token_bucket &bucket, std::size_t count,
+                            token_bucket::clock::duration late = {}) {
   std::vector<time_point> sent;
   time_point now{1000s};
   while (sent.size() < count) {
@@ -47,7 +48,7 @@ TEST_CASE("rate: burst 1 lets one message through at the start, then one per int
   const time_point start{1000s};
   CHECK(bucket.delay(start) == 0s);
   bucket.take(start);
-  CHECK(bucket.delay(start) == 200ms);   // the second waits a whole interval (it was the start burst)
+  CHECK(bucket.delay(start) == 200ms); // the second waits a whole interval (it was the start burst)
   CHECK(bucket.delay(start + 199ms) == 1ms);
   CHECK(bucket.delay(start + 200ms) == 0s);
 }
