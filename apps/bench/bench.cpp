@@ -47,6 +47,8 @@ int main(int argc, char **argv) {
   }
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
+  if (resolved.qos && app.count("--qos") == 0 && options.mode != bench_mode::conn)
+    options.qos = *resolved.qos;
   const std::uint64_t connections =
       options.clients + (options.mode == bench_mode::pubsub ? options.subscribers : 0);
   if (!ensure_descriptors(connections))

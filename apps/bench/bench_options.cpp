@@ -5,6 +5,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -168,6 +169,8 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   if (!o.connection.client_id.empty() && (o.clients > 1 || o.mode == bench_mode::pubsub))
     return usage("-i names one client; use -I PREFIX for many (the index is appended)");
 
+  if (auto problem = control_char_error({{"topic", o.topic}}, o.connection.allow_control_chars); !problem.empty())
+    return usage(problem);
   if (o.topic.empty())
     o.topic = o.mode == bench_mode::sub ? "mqtk-bench/#" : "mqtk-bench/%i";
   if (o.mode == bench_mode::sub) {

@@ -1,6 +1,9 @@
 #include "common/connection_options.hpp"
 
+#include "common/endpoint_layers.hpp"
+#include "common/file_input.hpp"
 #include "common/profile.hpp"
+#include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -93,6 +96,10 @@ void add_connection_options(CLI::App &app, connection_flags &f) {
       ->group(conn);
   app.add_option("--profile", f.profile, "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf")->group(conn);
   app.add_flag("-d,--debug", f.debug, "Print every packet sent and received on stderr")->group(conn);
+  app.add_flag("--allow-control-chars", f.allow_control_chars,
+               "Send topics and strings holding control characters (U+0001-U+001F, U+007F-U+009F); "
+               "brokers such as mosquitto close the connection on them")
+      ->group(conn);
 
   const char *auth = "Authentication and session";
   app.add_option("-u,--username", f.username, "User name")->group(auth);
@@ -133,6 +140,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   };
 
   profile prof;
+  std::string profile_name;
   if (!f.profile.empty() || env.xdg_config_home || env.home) {
     const std::string base = env.xdg_config_home ? *env.xdg_config_home
                                                  : (env.home ? *env.home + "/.config" : std::string{});
@@ -142,43 +150,70 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
       prof = load_profile(path);
       if (!prof.error.empty())
         return fail(prof.error);
+      profile_name = "profile " + path;
+      for (auto &warning : prof.warnings)
+        out.warnings.push_back(std::move(warning));
     }
   }
+  auto from_profile = [&](const char *key) -> std::optional<std::string> {
+    if (auto it = prof.values.find(key); it != prof.values.end())
+      return it->second;
+    return std::nullopt;
+  };
 
-  // Where to connect.
+  // Where to connect and as whom: field by field, flags over environment over profile.
   const bool host_flags = given(app, "--host") || given(app, "--port");
   const int sources = (given(app, "--url") ? 1 : 0) + (host_flags ? 1 : 0) + (given(app, "--unix") ? 1 : 0);
   if (sources > 1)
-    return fail("give only one of -L/--url, -h/--port and --unix");
-  std::optional<std::string> url;
+    return fail("give only one of -L/--url, -h/-p and --unix");
+  const int password_sources = (given(app, "--password") ? 1 : 0) + (given(app, "--password-file") ? 1 : 0) +
+                               (f.password_prompt ? 1 : 0);
+  if (password_sources > 1)
+    return fail("give only one of -P/--password, --password-file and --password-prompt");
+  endpoint_layer flag_layer{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                            given(app, "--unix") ? "--unix" : "-L/--url", "-h/--host", "-p/--port"};
   if (given(app, "--url"))
-    url = f.url;
+    flag_layer.url = f.url;
   else if (given(app, "--unix"))
-    url = "unix://" + f.unix_path;
-  else if (!host_flags && env.url)
-    url = env.url;
-  else if (!host_flags && !env.host && !env.port && prof.values.count("url"))
-    url = prof.values.at("url");
-  if (url) {
-    auto parsed = net::parse_url(*url);
-    if (!parsed)
-      return fail("invalid URL '" + *url + "': " + parsed.error);
-    o.endpoint = parsed.value;
-  } else {
-    if (auto host = pick(app, "--host", f.host, env.host, prof, "host"))
-      o.endpoint.host = *host;
-    // As with mosquitto_pub: -h/-p use TLS when a CA or client certificate is given.
-    const bool tls_wanted = !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() ||
-                            prof.values.count("cafile") != 0 || prof.values.count("capath") != 0;
-    o.endpoint.kind = tls_wanted ? net::scheme::mqtts : net::scheme::mqtt;
-    o.endpoint.port = net::default_port(o.endpoint.kind);
-    if (auto port = pick(app, "--port", std::to_string(f.port), env.port, prof, "port")) {
-      std::uint64_t value = 0;
-      if (!parse_uint(*port, 65535, value) || value == 0)
-        return fail("port " + *port + " is out of range (1-65535)");
-      o.endpoint.port = static_cast<std::uint16_t>(value);
-    }
+    flag_layer.url = "unix://" + f.unix_path;
+  if (given(app, "--host"))
+    flag_layer.host = f.host;
+  if (given(app, "--port"))
+    flag_layer.port = std::to_string(f.port);
+  if (given(app, "--username"))
+    flag_layer.username = f.username;
+  if (given(app, "--password-file")) {
+    std::string secret, error;
+    if (!read_secret_file(f.password_file, secret, error))
+      return fail(error);
+    flag_layer.password = secret;
+  } else if (f.password_prompt) {
+    std::string secret;
+    if (!prompt_password("Password: ", secret))
+      return fail("--password-prompt needs a terminal on stdin");
+    flag_layer.password = secret;
+  } else if (given(app, "--password")) {
+    flag_layer.password = f.password;
   }
+  const endpoint_layer env_layer{env.url, env.host, env.port, env.username, env.password,
+                                 "MQTK_URL", "MQTK_HOST", "MQTK_PORT"};
+  endpoint_layer profile_layer{from_profile("url"), from_profile("host"), from_profile("port"),
+                               from_profile("username"), from_profile("password"),
+                               profile_name + ": url", profile_name + ": host", profile_name + ": port"};
+  if (auto file = from_profile("password-file"); file && !profile_layer.password && !flag_layer.password &&
+                                                  !env.password) {
+    std::string secret, error;
+    if (!read_secret_file(*file, secret, error))
+      return fail(profile_name + ": " + error);
+    profile_layer.password = secret;
+  }
+  // As with mosquitto_pub: -h/-p use TLS when a CA or client certificate is given.
+  const bool tls_wanted = !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() || from_profile("cafile") ||
+                          from_profile("capath") || from_profile("cert");
+  auto choice = resolve_endpoint({flag_layer, env_layer, profile_layer}, tls_wanted);
+  if (!choice.error.empty())
+    return fail(choice.error);
+  o.endpoint = choice.endpoint;
 
   // Protocol version.
   auto &s = o.session;
@@ -191,7 +226,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     else if (*version == "31" || *version == "mqttv31")
       s.version = protocol::protocol_version::v31;
     else
-      return fail("protocol version '" + *version + "' is not one of 5, 311, 31");
+      return fail("protocol version '" + shown(*version) + "' is not one of 5, 311, 31");
     o.version_pinned = true;
   }
   const bool v5 = s.version == protocol::protocol_version::v5;
@@ -207,36 +242,33 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     s.client_id = "mqtk-" + defaults.tool + "-" + random_suffix();
   if (s.client_id.size() > 65535)
     return fail("client id is longer than 65,535 bytes");
-  if (auto user = pick(app, "--username", f.username, env.username, prof, "username"))
-    s.username = *user;
-  else if (o.endpoint.username)
-    s.username = *o.endpoint.username;
-  const int password_sources = (given(app, "--password") ? 1 : 0) + (given(app, "--password-file") ? 1 : 0) +
-                               (f.password_prompt ? 1 : 0);
-  if (password_sources > 1)
-    return fail("give only one of -P/--password, --password-file and --password-prompt");
-  if (given(app, "--password-file")) {
-    std::string secret, error;
-    if (!read_secret_file(f.password_file, secret, error))
-      return fail(error);
-    s.password = secret;
-  } else if (f.password_prompt) {
-    std::string secret;
-    if (!prompt_password("Password: ", secret))
-      return fail("--password-prompt needs a terminal on stdin");
-    s.password = secret;
-  } else if (auto pass = pick(app, "--password", f.password, env.password, prof, "password")) {
-    s.password = *pass;
-  } else if (o.endpoint.password) {
-    s.password = *o.endpoint.password;
-  }
+  s.username = choice.username;
+  s.password = choice.password;
   if (s.password && !s.username && s.version != protocol::protocol_version::v5)
     return fail("a password needs a user name before MQTT 5");
+  if (auto problem = control_char_error({{"client id", s.client_id}, {"user name", s.username.value_or("")},
+                                         {"will topic", f.will_topic}},
+                                        f.allow_control_chars);
+      !problem.empty())
+    return fail(problem);
+
+  // QoS for the tools that publish or subscribe (their -q wins).
+  if (auto qos = from_profile("qos")) {
+    if (*qos != "0" && *qos != "1" && *qos != "2")
+      return fail(profile_name + ": qos '" + shown(*qos) + "' is not 0, 1 or 2");
+    out.qos = (*qos)[0] - '0';
+  }
 
   // Session.
-  if (f.keepalive > 65535)
-    return fail("keepalive " + std::to_string(f.keepalive) + " is out of range (0-65535)");
-  s.keep_alive = static_cast<std::uint16_t>(f.keepalive);
+  std::uint64_t keepalive = f.keepalive;
+  if (auto text = from_profile("keepalive"); text && !given(app, "--keepalive")) {
+    if (!parse_uint(*text, 65535, keepalive))
+      return fail(profile_name + ": keepalive '" + shown(*text) + "' is not a number of seconds (0-65535)");
+  }
+  if (keepalive > 65535)
+    return fail("keepalive " + std::to_string(keepalive) + " is out of range (0-65535)");
+  s.keep_alive = static_cast<std::uint16_t>(keepalive);
+  // Session.
   s.clean_start = !f.no_clean;
   if (f.no_clean && f.client_id.empty())
     return fail("-c/--no-clean needs a client id (-i) so the session can be found again");
@@ -247,7 +279,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     if (f.session_expiry == "never" || f.session_expiry == "infinite")
       value = 0xFFFFFFFF;
     else if (!parse_uint(f.session_expiry, 0xFFFFFFFF, value))
-      return fail("session expiry '" + f.session_expiry + "' is not a number of seconds or 'never'");
+      return fail("session expiry '" + shown(f.session_expiry) + "' is not a number of seconds or 'never'");
     s.session_expiry = static_cast<std::uint32_t>(value);
   } else if (f.no_clean && v5) {
     s.session_expiry = 0xFFFFFFFF; // -c without -x: keep the session as 3.1.1 would
@@ -260,7 +292,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     return fail("--will-payload, --will-qos, --will-retain and --will-delay need --will-topic");
   if (!f.will_topic.empty()) {
     if (auto problem = protocol::topic_name_error(f.will_topic); !problem.empty())
-      return fail("will topic '" + f.will_topic + "' " + std::string(problem));
+      return fail("will topic '" + shown(f.will_topic) + "' " + std::string(problem));
     if (f.will_qos < 0 || f.will_qos > 2)
       return fail("will QoS " + std::to_string(f.will_qos) + " is not 0, 1 or 2");
     if (given(app, "--will-delay") && !v5)
@@ -288,30 +320,52 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   tls.capath = tls_value("--capath", f.capath, "capath");
   tls.cert = tls_value("--cert", f.cert, "cert");
   tls.key = tls_value("--key", f.key, "key");
-  tls.sni = f.sni;
+  tls.sni = tls_value("--sni", f.sni, "sni");
   tls.alpn = f.alpn;
   tls.insecure = f.insecure;
-  if (!f.key_password_file.empty()) {
+  const std::string key_password_file = tls_value("--key-password-file", f.key_password_file, "key-password-file");
+  if (!key_password_file.empty()) {
     std::string secret, error;
-    if (!read_secret_file(f.key_password_file, secret, error))
+    if (!read_secret_file(key_password_file, secret, error))
       return fail(error);
     tls.key_password = secret;
   }
-  if (!f.tls_version.empty()) {
-    if (f.tls_version == "tlsv1.2" || f.tls_version == "1.2")
+  if (const std::string version_text = tls_value("--tls-version", f.tls_version, "tls-version");
+      !version_text.empty()) {
+    if (version_text == "tlsv1.2" || version_text == "1.2")
       tls.min_version = net::tls_version::v1_2;
-    else if (f.tls_version == "tlsv1.3" || f.tls_version == "1.3")
+    else if (version_text == "tlsv1.3" || version_text == "1.3")
       tls.min_version = net::tls_version::v1_3;
     else
-      return fail("TLS version '" + f.tls_version + "' is not tlsv1.2 or tlsv1.3");
+      return fail("TLS version '" + shown(version_text) + "' is not tlsv1.2 or tlsv1.3");
   }
-  const bool tls_flags = f.insecure || !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() ||
-                         !f.key.empty() || !f.tls_version.empty() || !f.alpn.empty() || !f.sni.empty();
-  if (tls_flags && !tls_endpoint)
-    return fail(std::string(f.insecure ? "--insecure" : "TLS options") +
-                " need a TLS connection (mqtts:// or wss://, or -p with --cafile)");
+  const char *tls_flag = f.insecure              ? "--insecure"
+                         : !f.cafile.empty()      ? "--cafile"
+                         : !f.capath.empty()      ? "--capath"
+                         : !f.cert.empty()        ? "--cert"
+                         : !f.key.empty()         ? "--key"
+                         : !f.tls_version.empty() ? "--tls-version"
+                         : !f.alpn.empty()        ? "--alpn"
+                         : !f.sni.empty()         ? "--sni"
+                                                  : nullptr;
+  if (tls_flag && !tls_endpoint) {
+    if (!choice.url_source.empty())
+      return fail(std::string(tls_flag) + " needs a TLS connection, but the URL of " + choice.url_source + " is " +
+                  std::string(net::scheme_name(o.endpoint.kind)) + "://; use mqtts:// or wss://");
+    return fail(std::string(tls_flag) +
+                " needs a TLS connection: give an mqtts:// or wss:// URL with -L, or --cafile, --capath or --cert "
+                "(which make -h/-p use TLS)");
+  }
   if (!tls.key.empty() && tls.cert.empty())
     return fail("--key needs --cert");
+  if (tls_endpoint) {
+    // Unreadable TLS files are usage errors, found before connecting.
+    for (const auto &[path, what] : {std::pair{tls.cafile, "CA file"}, std::pair{tls.cert, "certificate"},
+                                     std::pair{tls.key, "private key"}})
+      if (!path.empty())
+        if (auto error = unreadable_file_error(path, what); !error.empty())
+          return fail(error);
+  }
   if (f.insecure)
     out.warnings.push_back("--insecure: the server's certificate and host name are not verified");
   if (!f.ws_headers.empty() && !net::uses_websocket(o.endpoint.kind))
@@ -319,9 +373,16 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   o.transport.ws_headers = f.ws_headers;
 
   // Timeouts and reconnect policy.
-  if (f.connect_timeout <= 0)
-    return fail("--connect-timeout must be more than 0 seconds");
-  o.transport.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(f.connect_timeout * 1000));
+  double connect_timeout = f.connect_timeout;
+  if (auto text = from_profile("connect-timeout"); text && !given(app, "--connect-timeout")) {
+    char *end = nullptr;
+    connect_timeout = std::strtod(text->c_str(), &end);
+    if (text->empty() || *end != '\0')
+      return fail(profile_name + ": connect-timeout '" + shown(*text) + "' is not a number of seconds");
+  }
+  if (!(connect_timeout > 0) || connect_timeout > 86400)
+    return fail("--connect-timeout must be more than 0 seconds (and at most a day)");
+  o.transport.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(connect_timeout * 1000));
   o.reconnect.enabled = !f.no_reconnect;
   const double give_up = f.reconnect_timeout >= 0 ? f.reconnect_timeout : defaults.reconnect_timeout_s.value_or(-1);
   if (give_up >= 0)

@@ -43,6 +43,7 @@ struct connection_flags {
   bool no_reconnect = false;
   std::string profile;
   bool debug = false;
+  bool allow_control_chars = false; // --allow-control-chars: skip the control character checks
 };
 
 // Which defaults differ per tool.
@@ -65,6 +66,7 @@ struct environment {
 struct resolved_connection {
   client::client_options options;
   std::vector<std::string> warnings; // e.g. the --insecure warning
+  std::optional<int> qos;            // the profile's qos: tools with -q use it when -q was not given
   std::string error;                 // non-empty: usage error
 };
 

@@ -270,11 +270,8 @@ bool parse_message_json(std::string_view line, json_message &out, std::string &e
   };
 
   out = json_message{};
-  if (!doc.contains("topic") || !text_of(doc["topic"], "topic", out.topic)) {
-    if (error.empty())
-      error = "topic is missing";
+  if (doc.contains("topic") && !text_of(doc["topic"], "topic", out.topic))
     return false;
-  }
   if (doc.contains("payload") && !binary_of(doc, "payload", out.payload))
     return false;
   if (doc.contains("qos")) {

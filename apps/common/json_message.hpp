@@ -38,7 +38,8 @@ struct json_message {
   protocol::publish view() const;
 };
 
-// Parses one JSON line in the GUIDE §5 schema (unknown fields such as received_at are ignored).
+// Parses one JSON line in the GUIDE §5 schema (unknown fields such as received_at are ignored; a
+// missing topic is left empty for the caller to fill in or refuse).
 // Returns false and sets error ("payload_encoding must be utf8 or base64") on bad input.
 bool parse_message_json(std::string_view line, json_message &out, std::string &error);
 

@@ -1,13 +1,14 @@
 #include "common/profile.hpp"
 
+#include "common/file_input.hpp"
+
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <set>
 
 namespace mqtk::apps {
 
@@ -27,45 +28,89 @@ bool readable_by_others(const std::string &path) {
   return ::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) != 0;
 }
 
+const std::set<std::string> known_keys = {
+    "url",         "host",          "port",   "username", "password", "password-file",     "qos",
+    "keepalive",   "connect-timeout", "protocol-version", "cafile", "capath", "cert", "key",
+    "key-password-file", "tls-version", "sni"};
+
+constexpr std::size_t max_profile_bytes = 1 << 20;
+
 } // namespace
+
+profile parse_profile(const std::string &text, const std::string &path) {
+  profile result;
+  std::size_t pos = 0;
+  int number = 0;
+  while (pos <= text.size()) {
+    auto newline = text.find('\n', pos);
+    if (newline == std::string::npos)
+      newline = text.size();
+    const std::string line = trim(text.substr(pos, newline - pos));
+    pos = newline + 1;
+    ++number;
+    if (line.empty() || line[0] == '#')
+      continue;
+    const std::string where = "profile " + path + " line " + std::to_string(number);
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      result.error = where + ": expected key = value";
+      return result;
+    }
+    std::string key = trim(line.substr(0, eq));
+    for (char &c : key)
+      if (c == '_')
+        c = '-';
+    std::string value = trim(line.substr(eq + 1));
+    if (!value.empty() && value[0] == '"') {
+      const auto close = value.find('"', 1);
+      if (close == std::string::npos) {
+        result.error = where + ": the quoted value has no closing '\"'";
+        return result;
+      }
+      const std::string rest = trim(value.substr(close + 1));
+      if (!rest.empty() && rest[0] != '#') {
+        result.error = where + ": unexpected text after the quoted value";
+        return result;
+      }
+      value = value.substr(1, close - 1);
+    } else {
+      for (std::size_t i = 1; i < value.size(); ++i)
+        if (value[i] == '#' && (value[i - 1] == ' ' || value[i - 1] == '\t')) {
+          value = trim(value.substr(0, i));
+          break;
+        }
+    }
+    if (known_keys.count(key) == 0) {
+      result.warnings.push_back(where + ": unknown key '" + key + "' ignored");
+      continue;
+    }
+    result.values[key] = value;
+  }
+  return result;
+}
 
 profile load_profile(const std::string &path) {
   profile result;
-  std::ifstream in(path);
-  if (!in) {
-    result.error = "cannot read profile " + path;
+  std::string text, error;
+  if (!read_file(path, "profile", max_profile_bytes, text, error)) {
+    result.error = error;
     return result;
   }
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    const std::string text = trim(line);
-    if (text.empty() || text[0] == '#')
-      continue;
-    const auto eq = text.find('=');
-    if (eq == std::string::npos) {
-      result.error = "profile " + path + " line " + std::to_string(number) + ": expected key = value";
-      return result;
-    }
-    result.values[trim(text.substr(0, eq))] = trim(text.substr(eq + 1));
-  }
-  if (result.values.count("password") != 0 && readable_by_others(path))
+  result = parse_profile(text, path);
+  if (result.error.empty() && result.values.count("password") != 0 && readable_by_others(path))
     result.error = "profile " + path + " holds a password and others can read it (chmod 600 it)";
   return result;
 }
 
 bool read_secret_file(const std::string &path, std::string &secret, std::string &error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot read password file " + path;
+  std::string text;
+  if (!read_file(path, "password file", max_profile_bytes, text, error))
     return false;
-  }
   if (readable_by_others(path)) {
     error = "password file " + path + " can be read by others (chmod 600 it)";
     return false;
   }
-  std::getline(in, secret);
+  secret = text.substr(0, text.find('\n'));
   if (!secret.empty() && secret.back() == '\r')
     secret.pop_back();
   return true;

@@ -2,17 +2,25 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace mqtk::apps {
 
-// A profile: "key = value" lines (keys are long flag names without dashes: url, host, port,
-// username, password, cafile, ...); '#' starts a comment line.
+// A profile: "key = value" lines. Keys are long flag names without the dashes (url, host, port,
+// username, password, password-file, protocol-version, qos, keepalive, connect-timeout, cafile,
+// capath, cert, key, key-password-file, tls-version, sni; '_' may stand for '-'). '#' starts a
+// comment at the start of a line or after a blank; a value in double quotes is taken verbatim.
 struct profile {
-  std::map<std::string, std::string> values;
+  std::map<std::string, std::string> values; // keys normalized to dashes
+  std::vector<std::string> warnings;         // e.g. an unknown key (ignored)
   std::string error; // non-empty: the profile could not be used (unreadable, bad line, readable by others)
 };
 
-// Reads a profile file. A file that holds a password and that the group or others may read is refused.
+// Parses the text of a profile read from path (path only names it in messages). Pure.
+profile parse_profile(const std::string &text, const std::string &path);
+
+// Reads and parses a profile file. A file that holds a password and that the group or others may
+// read is refused.
 profile load_profile(const std::string &path);
 
 // Reads a password file: its first line. Refused when the group or others may read it.

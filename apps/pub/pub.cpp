@@ -5,9 +5,12 @@
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/file_input.hpp"
 #include "common/json_message.hpp"
 #include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
+#include "common/text_checks.hpp"
+#include "pub/token_bucket.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/protocol/error.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -16,8 +19,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <unordered_map>
 
 namespace mqtk::apps::pub {
@@ -27,6 +28,7 @@ namespace {
 using clock = std::chrono::steady_clock;
 constexpr std::size_t max_buffered_output = 1 << 16; // pause QoS 0 streams above 1 MiB unwritten
 constexpr std::size_t max_line = 1 << 28;
+constexpr std::size_t max_payload = 268'435'455; // the largest MQTT packet's remaining length
 
 // True when the flags ask for a property only MQTT 5 can carry.
 bool wants_v5_properties(const pub_options &o) {
@@ -38,19 +40,22 @@ class publisher final : public client::client_handler {
 public:
   publisher(runtime &rt, pub_options options, client::client_options client_options)
       : rt_(rt), o_(std::move(options)), client_(rt.io(), std::move(client_options), *this), rate_timer_(rt),
-        reader_(rt, max_line) {}
+        reader_(rt, max_line) {
+    if (o_.rate > 0)
+      bucket_.emplace(o_.rate, o_.burst);
+  }
 
   // Loads single-message payloads and builds the shared properties; false after a usage error.
   bool prepare() {
     if (o_.source == payload_source::message) {
       payload_.assign(o_.message.begin(), o_.message.end());
     } else if (o_.source == payload_source::file) {
-      std::ifstream in(o_.file, std::ios::binary);
-      if (!in) {
-        print_error("cannot read file " + o_.file);
+      std::string all, error;
+      if (!read_file(o_.file, "file", max_payload, all, error)) {
+        print_error(error);
         return false;
       }
-      payload_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      payload_.assign(all.begin(), all.end());
     } else if (o_.source == payload_source::stdin_whole) {
       std::string all, error;
       if (!read_all_stdin(all, error)) {
@@ -120,7 +125,7 @@ public:
     inflight_.erase(it);
     if (protocol::is_error(reason)) {
       ++refused_;
-      std::string line = "the broker refused message " + std::to_string(rec.sequence) + " on '" + rec.topic +
+      std::string line = "the broker refused message " + std::to_string(rec.sequence) + " on '" + shown(rec.topic) +
                          "': " + protocol::reason_code_text(reason);
       if (props.reason_string)
         line += ": " + std::string(*props.reason_string);
@@ -211,29 +216,18 @@ private:
       if (line.empty())
         return true;
       std::string error;
-      if (!parse_message_json(line, m, error)) {
-        print_error("line " + std::to_string(line_number_) + ": " + error);
-        source_error_ = true;
-        source_done_ = true;
-        pump();
-        return false;
-      }
+      if (!parse_message_json(line, m, error))
+        return line_failed(error);
       if (m.topic.empty() && !o_.topic.empty())
         m.topic = o_.topic;
-      if (auto problem = protocol::topic_name_error(m.topic); !problem.empty()) {
-        print_error("line " + std::to_string(line_number_) + ": topic '" + m.topic + "' " + std::string(problem));
-        source_error_ = true;
-        source_done_ = true;
-        pump();
-        return false;
-      }
-      if (!m.props.get().empty() && client_.session().version() != protocol::protocol_version::v5) {
-        print_error("line " + std::to_string(line_number_) + ": properties need MQTT 5");
-        source_error_ = true;
-        source_done_ = true;
-        pump();
-        return false;
-      }
+      if (m.topic.empty())
+        return line_failed("topic is missing (give it in the line or with -t)");
+      if (auto problem = protocol::topic_name_error(m.topic); !problem.empty())
+        return line_failed("topic '" + shown(m.topic) + "' " + std::string(problem));
+      if (auto problem = line_control_chars(m); !problem.empty())
+        return line_failed(problem);
+      if (!m.props.get().empty() && client_.session().version() != protocol::protocol_version::v5)
+        return line_failed("properties need MQTT 5");
       if (!m.qos_given)
         m.qos = static_cast<protocol::qos>(o_.qos);
       if (!m.retain_given)
@@ -247,6 +241,29 @@ private:
     stashed_ = std::move(m);
     pump();
     return !stashed_; // keep reading only if it went out at once
+  }
+
+  // Ends the stream after a bad JSON line: one error line naming it, exit 2.
+  bool line_failed(const std::string &why) {
+    print_error("line " + std::to_string(line_number_) + ": " + why);
+    source_error_ = true;
+    source_done_ = true;
+    pump();
+    return false;
+  }
+
+  // The control character error for a JSON line's strings, or "".
+  std::string line_control_chars(const json_message &m) const {
+    const bool allow = o_.connection.allow_control_chars;
+    const protocol::properties &props = m.props.get();
+    std::string problem = control_char_error({{"topic", m.topic},
+                                              {"content_type", props.content_type.value_or("")},
+                                              {"response_topic", props.response_topic.value_or("")}},
+                                             allow);
+    for (const auto &pair : props.user_properties)
+      if (problem.empty())
+        problem = control_char_error({{"user property key", pair.key}, {"user property value", pair.value}}, allow);
+    return problem;
   }
 
   // ---- sending -------------------------------------------------------------------------------
@@ -266,6 +283,8 @@ private:
       const bool sent = line_source ? send(*stashed_) : send_single();
       if (!sent)
         break;
+      if (bucket_)
+        bucket_->take(clock::now());
       if (line_source) {
         stashed_.reset();
         reader_.resume();
@@ -296,7 +315,7 @@ private:
       return false;
     ++sequence_;
     if (result.error) {
-      const std::string what = "message " + std::to_string(sequence_) + " on '" + std::string(p.topic) + "'";
+      const std::string what = "message " + std::to_string(sequence_) + " on '" + shown(p.topic) + "'";
       if (auto limit = broker_limit_refusal(result.error, client_.session().limits())) {
         print_error(what + " not sent: " + *limit);
         ++refused_;
@@ -315,16 +334,15 @@ private:
     return true;
   }
 
+  // True when --rate lets a message go now; else starts the wait for the next token.
   bool rate_allows() {
-    if (o_.rate <= 0)
+    if (!bucket_)
       return true;
-    const auto interval = std::chrono::duration<double>(1.0 / o_.rate);
     const auto now = clock::now();
-    if (next_send_ > now) {
-      wait_for(next_send_ - now);
+    if (const auto delay = bucket_->delay(now); delay > clock::duration::zero()) {
+      wait_for(delay);
       return false;
     }
-    next_send_ = std::max(next_send_ + std::chrono::duration_cast<clock::duration>(interval), now - std::chrono::seconds(1));
     return true;
   }
 
@@ -388,7 +406,7 @@ private:
   std::unordered_map<std::uint16_t, record> inflight_;
   std::uint64_t remaining_ = 0, sequence_ = 0, acknowledged_ = 0, refused_ = 0, lost_ = 0,
                 line_number_ = 0;
-  clock::time_point next_send_{};
+  std::optional<token_bucket> bucket_; // --rate
   std::string line_;
   bool json_ = true;
   bool source_started_ = false, source_done_ = false, source_error_ = false, usage_failure_ = false;
@@ -411,6 +429,8 @@ int main(int argc, char **argv) {
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   auto &client_options = resolved.options;
+  if (resolved.qos && app.count("--qos") == 0)
+    options.qos = *resolved.qos;
   if (wants_v5_properties(options) && client_options.version_pinned &&
       client_options.session.version != protocol::protocol_version::v5) {
     print_error("MQTT 5 properties (--content-type, --user-property, ...) need -V 5");

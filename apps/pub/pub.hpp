@@ -22,7 +22,8 @@ struct pub_options {
   bool retain = false;
   std::uint64_t repeat = 1;
   double repeat_delay = 0;
-  double rate = 0;
+  double rate = 0;                   // --rate: 0 when not given (no limit)
+  std::uint32_t burst = 1;           // --burst: tokens of the --rate bucket
   std::uint32_t max_inflight = 1024; // also capped by the broker's Receive Maximum
   std::optional<std::uint32_t> message_expiry;
   std::optional<std::string> content_type;

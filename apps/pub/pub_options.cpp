@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -36,7 +37,10 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   app.add_flag("-r,--retain", o.retain, "Retain the message")->group(msg);
   app.add_option("--repeat", o.repeat, "Publish the message N times (default 1)")->group(msg);
   app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeated messages")->group(msg);
-  app.add_option("--rate", o.rate, "At most N messages per second (streams and --repeat)")->group(msg);
+  app.add_option("--rate", o.rate, "At most N messages per second in any 1 s window (streams and --repeat)")
+      ->group(msg);
+  app.add_option("--burst", o.burst, "With --rate: let up to N messages go back to back after a pause (default 1)")
+      ->group(msg);
   app.add_option("--max-inflight", o.max_inflight, "At most N unacknowledged QoS 1/2 messages (default 1024, and never more than the broker's Receive Maximum)")
       ->group(msg);
   const char *v5 = "MQTT 5 properties";
@@ -69,7 +73,7 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
     return usage("give a topic with -t");
   if (app.count("--topic")) {
     if (auto problem = protocol::topic_name_error(o.topic); !problem.empty())
-      return usage("topic '" + o.topic + "' " + std::string(problem));
+      return usage("topic '" + shown(o.topic) + "' " + std::string(problem));
   }
   if (o.qos < 0 || o.qos > 2)
     return usage("QoS " + std::to_string(o.qos) + " is not 0, 1 or 2");
@@ -77,17 +81,37 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
     return usage("--max-inflight must be at least 1");
   if (o.repeat == 0)
     return usage("--repeat must be at least 1");
-  if (o.repeat_delay < 0 || o.rate < 0)
-    return usage("--repeat-delay and --rate must not be negative");
+  const bool stream = o.source == payload_source::stdin_lines || o.source == payload_source::jsonl;
+  if (stream && (app.count("--repeat") || app.count("--repeat-delay")))
+    return usage("--repeat and --repeat-delay apply to -m, -f, -s and -n, not to -l or --jsonl streams");
+  if (!(o.repeat_delay >= 0))
+    return usage("--repeat-delay must not be negative");
+  if (app.count("--rate") && !(o.rate > 0))
+    return usage("--rate must be more than 0 messages per second (leave it out for no limit)");
+  if (o.rate > 1e9)
+    return usage("--rate must be at most 1000000000 messages per second");
+  if (app.count("--burst") && !app.count("--rate"))
+    return usage("--burst needs --rate");
+  if (o.burst == 0)
+    return usage("--burst must be at least 1");
   if (!o.payload_format.empty() && o.payload_format != "utf8" && o.payload_format != "bytes")
     return usage("--payload-format must be utf8 or bytes");
   for (const auto &pair : o.user_properties)
     if (pair.find('=') == std::string::npos)
-      return usage("--user-property '" + pair + "' is not KEY=VALUE");
+      return usage("--user-property '" + shown(pair) + "' is not KEY=VALUE");
   if (o.response_topic) {
     if (auto problem = protocol::topic_name_error(*o.response_topic); !problem.empty())
-      return usage("response topic '" + *o.response_topic + "' " + std::string(problem));
+      return usage("response topic '" + shown(*o.response_topic) + "' " + std::string(problem));
   }
+  const bool allow = o.connection.allow_control_chars;
+  std::string problem = control_char_error({{"topic", o.topic},
+                                            {"content type", o.content_type.value_or("")},
+                                            {"response topic", o.response_topic.value_or("")}},
+                                           allow);
+  if (problem.empty())
+    problem = control_char_error("--user-property", o.user_properties, allow);
+  if (!problem.empty())
+    return usage(problem);
   return -1;
 }
 

@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -64,6 +65,11 @@ int parse_options(int argc, char **argv, retain_clear_options &o, CLI::App &app)
 
   if (o.filters.empty())
     return usage("give at least one topic filter with -t");
+  const bool allow = o.connection.allow_control_chars;
+  for (auto problem : {control_char_error("-t", o.filters, allow), control_char_error("-T", o.excludes, allow),
+                       control_char_error({{"sentinel topic", o.sentinel_topic}}, allow)})
+    if (!problem.empty())
+      return usage(problem);
   for (const auto &filter : o.filters)
     if (auto problem = filter_problem(filter, "-t"); !problem.empty())
       return usage(problem);

@@ -410,6 +410,8 @@ int main(int argc, char **argv) {
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   auto &client_options = resolved.options;
+  if (resolved.qos && app.count("--qos") == 0)
+    options.qos = *resolved.qos;
   if (options.wants_v5() && client_options.version_pinned &&
       client_options.session.version != protocol::protocol_version::v5) {
     print_error("--no-local, --retain-as-published, --retain-handling and --subscription-id need -V 5");

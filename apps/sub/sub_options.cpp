@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -140,6 +141,12 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
       return usage("-F '" + format + "': " + problem);
   }
 
+  const bool allow = o.connection.allow_control_chars;
+  for (auto problem : {control_char_error("topic filter", o.topics, allow),
+                       control_char_error("-U filter", o.unsubscribe, allow),
+                       control_char_error({{"--share group", o.share_group}}, allow)})
+    if (!problem.empty())
+      return usage(problem);
   if (o.topics.empty() && o.unsubscribe.empty())
     return usage("give at least one topic filter with -t (or -U to unsubscribe)");
   if (o.topics.empty()) {

@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -84,6 +85,14 @@ int parse_options(int argc, char **argv, will_test_options &o, CLI::App &app) {
     if (auto problem = protocol::topic_name_error(*o.response_topic); !problem.empty())
       return usage("will response topic '" + *o.response_topic + "' " + std::string(problem));
   }
+  if (auto problem = control_char_error({{"will content type", o.content_type.value_or("")},
+                                         {"will response topic", o.response_topic.value_or("")}},
+                                        o.connection.allow_control_chars);
+      !problem.empty())
+    return usage(problem);
+  if (auto problem = control_char_error("--will-user-property", o.user_properties, o.connection.allow_control_chars);
+      !problem.empty())
+    return usage(problem);
   o.topic_given = app.count("--will-topic") > 0;
   o.id_given = app.count("--id") > 0 || app.count("--id-prefix") > 0;
   if (!o.all && o.scenarios.front() == end_mode::keepalive && o.connection.keepalive == 0)

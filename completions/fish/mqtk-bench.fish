@@ -1,4 +1,11 @@
 # fish completion for mqtk-bench
+function __mqtk_profiles --description 'mqtk profile names'
+    set -l dir $XDG_CONFIG_HOME
+    test -n "$dir"; or set dir ~/.config
+    for f in $dir/mqtk/*.conf
+        basename $f .conf
+    end
+end
 complete -c mqtk-bench -f -n 'not __fish_seen_subcommand_from conn pub sub pubsub' -a 'conn' -d 'Open connections and hold them'
 complete -c mqtk-bench -f -n 'not __fish_seen_subcommand_from conn pub sub pubsub' -a 'pub' -d 'Publish only'
 complete -c mqtk-bench -f -n 'not __fish_seen_subcommand_from conn pub sub pubsub' -a 'sub' -d 'Subscribe only, measure what arrives'
@@ -15,8 +22,9 @@ complete -c mqtk-bench -l connect-timeout -x -d 'Connect timeout seconds'
 complete -c mqtk-bench -l reconnect-timeout -x -d 'No effect: never reconnects'
 complete -c mqtk-bench -l no-reconnect -d 'No effect: never reconnects'
 complete -c mqtk-bench -l ws-header -x -d 'Extra WebSocket header'
-complete -c mqtk-bench -l profile -x -d 'Profile name'
+complete -c mqtk-bench -l profile -x -a '(__mqtk_profiles)' -d 'Profile name'
 complete -c mqtk-bench -s d -l debug -d 'Print every packet on stderr'
+complete -c mqtk-bench -l allow-control-chars -d 'Send strings holding control characters'
 complete -c mqtk-bench -s u -l username -x -d 'User name'
 complete -c mqtk-bench -s P -l password -x -d 'Password'
 complete -c mqtk-bench -l password-file -r -F -d 'Password file'

@@ -1,4 +1,11 @@
 # fish completion for mqtk-pub
+function __mqtk_profiles --description 'mqtk profile names'
+    set -l dir $XDG_CONFIG_HOME
+    test -n "$dir"; or set dir ~/.config
+    for f in $dir/mqtk/*.conf
+        basename $f .conf
+    end
+end
 complete -c mqtk-pub -s h -l host -x -d 'Broker host'
 complete -c mqtk-pub -s p -l port -x -d 'Broker port'
 complete -c mqtk-pub -s L -l url -x -a 'mqtt:// mqtts:// ws:// wss:// unix://' -d 'Broker URL'
@@ -11,8 +18,9 @@ complete -c mqtk-pub -l connect-timeout -x -d 'Connect timeout seconds'
 complete -c mqtk-pub -l reconnect-timeout -x -d 'Give up reconnecting after seconds'
 complete -c mqtk-pub -l no-reconnect -d 'Do not reconnect'
 complete -c mqtk-pub -l ws-header -x -d 'Extra WebSocket header'
-complete -c mqtk-pub -l profile -x -d 'Profile name'
+complete -c mqtk-pub -l profile -x -a '(__mqtk_profiles)' -d 'Profile name'
 complete -c mqtk-pub -s d -l debug -d 'Print every packet on stderr'
+complete -c mqtk-pub -l allow-control-chars -d 'Send strings holding control characters'
 complete -c mqtk-pub -s u -l username -x -d 'User name'
 complete -c mqtk-pub -s P -l password -x -d 'Password'
 complete -c mqtk-pub -l password-file -r -F -d 'Password file'
@@ -47,6 +55,7 @@ complete -c mqtk-pub -s r -l retain -d 'Retain the message'
 complete -c mqtk-pub -l repeat -x -d 'Publish N times'
 complete -c mqtk-pub -l repeat-delay -x -d 'Seconds between repeats'
 complete -c mqtk-pub -l rate -x -d 'Messages per second'
+complete -c mqtk-pub -l burst -x -d 'With --rate: messages allowed back to back'
 complete -c mqtk-pub -l max-inflight -x -d 'Unacknowledged QoS 1/2 window'
 complete -c mqtk-pub -l message-expiry -x -d 'Message expiry seconds'
 complete -c mqtk-pub -l content-type -x -d 'Content type'

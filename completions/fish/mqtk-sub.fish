@@ -1,4 +1,11 @@
 # fish completion for mqtk-sub
+function __mqtk_profiles --description 'mqtk profile names'
+    set -l dir $XDG_CONFIG_HOME
+    test -n "$dir"; or set dir ~/.config
+    for f in $dir/mqtk/*.conf
+        basename $f .conf
+    end
+end
 complete -c mqtk-sub -s h -l host -x -d 'Broker host'
 complete -c mqtk-sub -s p -l port -x -d 'Broker port'
 complete -c mqtk-sub -s L -l url -x -a 'mqtt:// mqtts:// ws:// wss:// unix://' -d 'Broker URL'
@@ -11,8 +18,9 @@ complete -c mqtk-sub -l connect-timeout -x -d 'Connect timeout seconds'
 complete -c mqtk-sub -l reconnect-timeout -x -d 'Give up reconnecting after seconds'
 complete -c mqtk-sub -l no-reconnect -d 'Do not reconnect'
 complete -c mqtk-sub -l ws-header -x -d 'Extra WebSocket header'
-complete -c mqtk-sub -l profile -x -d 'Profile name'
+complete -c mqtk-sub -l profile -x -a '(__mqtk_profiles)' -d 'Profile name'
 complete -c mqtk-sub -s d -l debug -d 'Print every packet on stderr'
+complete -c mqtk-sub -l allow-control-chars -d 'Send strings holding control characters'
 complete -c mqtk-sub -s u -l username -x -d 'User name'
 complete -c mqtk-sub -s P -l password -x -d 'Password'
 complete -c mqtk-sub -l password-file -r -F -d 'Password file'

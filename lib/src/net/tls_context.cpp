@@ -90,6 +90,8 @@ std::string load(tls_context &context) {
         reason = o.key_password.empty() ? "the key is encrypted and no password was given" : "wrong password";
       else if (reason == "key values mismatch")
         return "private key '" + key + "' does not match certificate '" + o.cert + "'";
+      else if (o.key.empty() && reason == "no PEM data found")
+        return "certificate '" + o.cert + "' holds no private key: give the key with --key";
       return "cannot load private key '" + key + "': " + reason;
     }
     if (SSL_CTX_check_private_key(ctx) != 1)
