@@ -95,6 +95,12 @@ class OutputFailures(unittest.TestCase):
                                  "-t", "out/bench", "--quiet"])
         self.assert_write_failure(r, "mqtk-bench")
 
+    def test_help_and_version_to_dev_full_exit_1(self):
+        for tool in ("mqtk-sub", "mqtk-pub", "mqtk-retain-clear", "mqtk-will-test", "mqtk-bench"):
+            for flag in ("--help", "--version"):
+                with self.subTest(tool=tool, flag=flag):
+                    self.assert_write_failure(run_to("/dev/full", [tool, flag]), tool)
+
     def test_closed_pipe_stays_quiet_for_pub(self):
         read_end, write_end = os.pipe()
         os.close(read_end)

@@ -188,6 +188,15 @@ class PrettyMaxPayload(unittest.TestCase):
         self.assertIn(b"--max-payload only applies to --pretty", r.stderr)
 
 
+class UnknownTimeConversion(unittest.TestCase):
+    def test_unknown_at_conversion_is_a_usage_error(self):
+        for template in ("@Q", "%t @E", "@O"):
+            with self.subTest(template=template):
+                r = t.run_tool(["mqtk-sub", "-p", str(t.free_port()), "-t", "a", "-F", template])
+                self.assertEqual(r.status, 2, r)
+                self.assertIn(b"unknown time conversion", r.stderr)
+
+
 class ClosedPipe(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
