@@ -5,6 +5,7 @@
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/runtime.hpp"
+#include "common/stdout_writer.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -59,7 +60,7 @@ int main(int argc, char **argv) {
   runtime rt;
   bench_run run(rt, options, std::move(resolved.options));
   run.start();
-  return rt.run();
+  return finish_stdout(rt.run());
 }
 
 } // namespace mqtk::apps::bench

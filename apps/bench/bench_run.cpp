@@ -7,6 +7,7 @@
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/publish_refusal.hpp"
+#include "common/stdout_writer.hpp"
 #include "mqtk/protocol/error.hpp"
 
 #include <algorithm>
@@ -329,8 +330,7 @@ void bench_run::report_progress() {
   interval_.latency = &interval_latency_;
   out_.clear();
   append_progress(out_, o_, interval_);
-  std::fwrite(out_.data(), 1, out_.size(), stdout);
-  std::fflush(stdout);
+  write_stdout(out_);
   interval_ = {};
   interval_latency_.clear();
   last_report_ = now;
@@ -466,8 +466,7 @@ void bench_run::finish() {
     const auto checks = check_thresholds(o_, totals_);
     out_.clear();
     append_summary(out_, o_, totals_, checks);
-    std::fwrite(out_.data(), 1, out_.size(), stdout);
-    std::fflush(stdout);
+    write_stdout(out_);
     for (const auto &check : checks)
       if (!check.passed) {
         checks_passed = false;

@@ -2,10 +2,11 @@
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/stdout_writer.hpp"
 
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
+#include <string>
 
 namespace mqtk::apps {
 
@@ -17,15 +18,15 @@ int parse_command_line(CLI::App &app, int argc, char **argv, const bool &version
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &) {
-    std::fputs(app.help().c_str(), stdout);
-    return exit_ok;
+    write_stdout(app.help());
+    return finish_stdout(exit_ok);
   } catch (const CLI::ParseError &e) {
     print_error(e.what());
     return exit_usage;
   }
   if (version) {
-    std::printf("%s %s\n", program_name().c_str(), MQTK_VERSION);
-    return exit_ok;
+    write_stdout(program_name() + " " + MQTK_VERSION + "\n");
+    return finish_stdout(exit_ok);
   }
   return -1;
 }

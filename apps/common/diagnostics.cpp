@@ -1,5 +1,7 @@
 #include "common/diagnostics.hpp"
 
+#include "common/text_escape.hpp"
+
 #include <cstdio>
 
 namespace mqtk::apps {
@@ -13,7 +15,7 @@ std::string &name_storage() {
 void print_line(std::string_view prefix, std::string_view message) {
   std::string line = name_storage() + ": ";
   line += prefix;
-  line += message;
+  append_escaped(line, message); // broker text quoted in message stays on this one line
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);

@@ -11,6 +11,7 @@
 #include "common/runtime.hpp"
 #include "common/text_checks.hpp"
 #include "pub/token_bucket.hpp"
+#include "common/stdout_writer.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/protocol/error.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -370,7 +371,7 @@ private:
   }
 
   void report(const record &rec, std::uint16_t id, protocol::reason_code reason, bool acknowledged) {
-    if (!o_.json)
+    if (!o_.json || !json_)
       return;
     line_.clear();
     line_ += "{\"sequence\":" + std::to_string(rec.sequence) + ",\"topic\":";
@@ -389,8 +390,7 @@ private:
       line_ += ",\"packet_id\":null,\"acknowledged\":false";
     }
     line_ += "}\n";
-    if (std::fwrite(line_.data(), 1, line_.size(), stdout) != line_.size())
-      json_ = false;
+    json_ = write_stdout(line_, false);
   }
 
   runtime &rt_;
@@ -451,9 +451,7 @@ int main(int argc, char **argv) {
   if (!pub.prepare())
     return exit_usage;
   pub.start();
-  const int status = rt.run();
-  std::fflush(stdout);
-  return status;
+  return finish_stdout(rt.run());
 }
 
 } // namespace mqtk::apps::pub

@@ -8,6 +8,7 @@
 #include "common/exit_status.hpp"
 #include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
+#include "common/stdout_writer.hpp"
 #include "mqtk/protocol/error.hpp"
 #include "retain-clear/backup.hpp"
 #include "retain-clear/report.hpp"
@@ -435,9 +436,7 @@ int run(retain_clear_options options, client::client_options client_options) {
   if (!c.prepare())
     return exit_usage;
   c.start();
-  const int status = rt.run();
-  std::fflush(stdout);
-  return status;
+  return finish_stdout(rt.run());
 }
 
 } // namespace mqtk::apps::retain_clear

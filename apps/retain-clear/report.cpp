@@ -2,6 +2,7 @@
 #include "retain-clear/report.hpp"
 
 #include "common/json_message.hpp"
+#include "common/stdout_writer.hpp"
 
 #include <cstdio>
 
@@ -155,8 +156,7 @@ tally count(const std::vector<retained_entry> &entries, const run_report &report
 void print_report(const run_report &report, const std::vector<retained_entry> &entries, bool json) {
   const tally t = count(entries, report);
   const std::string out = json ? json_report(report, entries, t) : text_report(report, entries, t);
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
+  write_stdout(out);
 }
 
 } // namespace mqtk::apps::retain_clear

@@ -39,6 +39,9 @@ struct format_template {
 // The %-directives mqtk-sub knows (mosquitto_sub's, without %A %J %f %d).
 inline constexpr std::string_view format_directives = "%tpqrmlxXIUjCDEFPRS";
 
+// The @-conversions: strftime(3)'s (POSIX and GNU), and N for the nanoseconds.
+inline constexpr std::string_view time_conversions = "aAbBcCdDeFgGhHIjklmMnNpPrRsStTuUVwWxXyYzZ";
+
 // Parses a -F template: %[-][0][width][.precision]X fields, @X strftime conversions (@N is the
 // nanoseconds, @@ a literal @) and backslash escapes (\\ \0 \a \e \n \r \t \v). Returns "" on
 // success, else why the template is invalid ("unknown directive '%z' at offset 3").
@@ -72,7 +75,7 @@ inline std::string parse_format(std::string_view spec, format_template &out) {
         literal("@");
         continue;
       }
-      if (!((t >= 'a' && t <= 'z') || (t >= 'A' && t <= 'Z')))
+      if (time_conversions.find(t) == std::string_view::npos)
         return std::string("unknown time conversion '@") + t + "'" + at(i - 1);
       format_piece p;
       p.type = format_piece::kind::time;

@@ -58,7 +58,7 @@ void message_printer::append(std::string &out, const protocol::publish &m) {
     out += '\n';
     return;
   case output_mode::pretty:
-    append_pretty(out, m, system_clock::now());
+    append_pretty(out, m, system_clock::now(), max_payload_);
     return;
   }
   if (newline_)

@@ -5,7 +5,9 @@
 #include "mqtk/protocol/packets.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <ctime>
+#include <optional>
 #include <string>
 
 namespace mqtk::apps::sub {
@@ -24,6 +26,8 @@ class message_printer {
 public:
   // A printer for mode; newline false (-N) leaves out the line end of payload, verbose and format.
   message_printer(output_mode mode, bool newline, format_template format);
+  // --pretty shows at most max bytes of each payload (nullopt: all of it).
+  void set_max_payload(std::optional<std::size_t> max) noexcept { max_payload_ = max; }
   // Appends m, received now, to out.
   void append(std::string &out, const protocol::publish &m);
 
@@ -39,6 +43,7 @@ private:
   bool newline_;
   format_template format_;
   bool format_needs_time_;
+  std::optional<std::size_t> max_payload_;
   system_clock::time_point now_{};
   std::time_t tm_second_ = -1; // the second local_tm_ and iso_ were made for
   std::tm local_tm_{};

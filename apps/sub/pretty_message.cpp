@@ -2,8 +2,10 @@
 #include "sub/pretty_message.hpp"
 
 #include "common/json_message.hpp"
+#include "common/text_escape.hpp"
 #include "mqtk/protocol/utf8.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace mqtk::apps::sub {
@@ -12,20 +14,18 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-// Appends UTF-8 text with C0 controls (except tab), DEL and backslash shown as escapes.
-void append_visible(std::string &out, std::string_view text) {
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\\') {
-      out += "\\\\";
-    } else if ((c < 0x20 && c != '\t') || c == 0x7F) {
-      out += "\\x";
-      out += hex_digits[c >> 4];
-      out += hex_digits[c & 15];
-    } else {
-      out += ch;
-    }
-  }
+// Appends text with control characters (tab included), C1 controls and invalid UTF-8 escaped and
+// backslashes doubled: broker text never reaches the terminal as a control sequence.
+void append_visible(std::string &out, std::string_view text) { append_escaped(out, text, backslash_mode::double_); }
+
+// The longest prefix of UTF-8 text of at most max bytes that does not cut a character in two.
+std::string_view utf8_prefix(std::string_view text, std::size_t max) {
+  if (text.size() <= max)
+    return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return text.substr(0, end);
 }
 
 // Appends 16 bytes per line: offset, hex bytes, printable ASCII.
@@ -108,7 +108,7 @@ void append_property_lines(std::string &out, const protocol::properties &p) {
   }
 }
 
-void append_payload(std::string &out, protocol::bytes_view payload) {
+void append_payload(std::string &out, protocol::bytes_view payload, std::optional<std::size_t> max_payload) {
   if (payload.empty()) {
     out += "  payload: empty\n";
     return;
@@ -117,27 +117,38 @@ void append_payload(std::string &out, protocol::bytes_view payload) {
   const bool utf8 = protocol::is_valid_utf8(text);
   out += "  payload: " + std::to_string(payload.size()) + (payload.size() == 1 ? " byte" : " bytes") +
          (utf8 ? ", UTF-8\n" : ", binary\n");
+  std::size_t shown = payload.size();
   if (!utf8) {
-    append_hex_dump(out, payload);
-    return;
+    if (max_payload)
+      shown = std::min(shown, *max_payload);
+    append_hex_dump(out, payload.first(shown));
+  } else {
+    if (max_payload) {
+      text = utf8_prefix(text, *max_payload);
+      shown = text.size();
+    }
+    if (!text.empty() && text.back() == '\n')
+      text.remove_suffix(1); // the line end of the last line, not an extra empty line
+    while (shown > 0) {
+      const auto nl = text.find('\n');
+      out += "    ";
+      append_visible(out, text.substr(0, nl));
+      out += '\n';
+      if (nl == std::string_view::npos)
+        break;
+      text.remove_prefix(nl + 1);
+    }
   }
-  if (text.back() == '\n')
-    text.remove_suffix(1); // the line end of the last line, not an extra empty line
-  while (true) {
-    const auto nl = text.find('\n');
-    out += "    ";
-    append_visible(out, text.substr(0, nl));
-    out += '\n';
-    if (nl == std::string_view::npos)
-      break;
-    text.remove_prefix(nl + 1);
+  if (shown < payload.size()) {
+    const std::size_t left = payload.size() - shown;
+    out += "    ... " + std::to_string(left) + (left == 1 ? " more byte" : " more bytes") + " (--max-payload)\n";
   }
 }
 
 } // namespace
 
-void append_pretty(std::string &out, const protocol::publish &m,
-                   std::chrono::system_clock::time_point received) {
+void append_pretty(std::string &out, const protocol::publish &m, std::chrono::system_clock::time_point received,
+                   std::optional<std::size_t> max_payload) {
   append_visible(out, m.topic);
   out += "\n  qos ";
   out += static_cast<char>('0' + static_cast<int>(m.qos));
@@ -148,7 +159,7 @@ void append_pretty(std::string &out, const protocol::publish &m,
   append_rfc3339(out, received);
   out += '\n';
   append_property_lines(out, m.props);
-  append_payload(out, m.payload);
+  append_payload(out, m.payload, max_payload);
   out += '\n';
 }
 

@@ -7,6 +7,7 @@
 #include "common/exit_status.hpp"
 #include "common/output_buffer.hpp"
 #include "common/publish_refusal.hpp"
+#include "common/output_watch.hpp"
 #include "common/runtime.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/protocol/error.hpp"
@@ -58,6 +59,7 @@ public:
   subscriber(runtime &rt, sub_options options, client::client_options client_options)
       : rt_(rt), o_(std::move(options)), client_(rt.io(), std::move(client_options), *this),
         printer_(o_.mode, o_.newline, o_.format), out_(rt, STDOUT_FILENO, output_delay()),
+        out_watch_(rt, STDOUT_FILENO, [this] { end(exit_ok); }),
         pacer_(rt, std::chrono::microseconds(500)), deadline_(rt),
         burst_(rt, o_.settle,
                {[this](const protocol::publish &p) { return client_.publish(p); }, [this] { end(exit_ok); },
@@ -65,10 +67,15 @@ public:
 
   void start() {
     rt_.on_interrupt([this] { end(exit_interrupted); });
+    printer_.set_max_payload(o_.max_payload);
     out_.on_failure([this](bool broken_pipe, const std::string &error) {
-      if (!broken_pipe)
-        print_error("cannot write to stdout: " + error);
-      end(broken_pipe ? exit_ok : exit_internal);
+      if (broken_pipe) {
+        end(exit_ok); // the reader went away (| head): end quietly
+        return;
+      }
+      print_error("cannot write to stdout: " + error);
+      output_failed_ = true; // exit 1 even when the run was already ending with 0 (-C reached)
+      end(exit_internal);
     });
     if (o_.timeout > 0) {
       deadline_.start(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -251,6 +258,8 @@ public:
     }
     if (unacknowledged > 0 && o_.remove_retained)
       print_error(std::to_string(unacknowledged) + " retained message(s) were not cleared");
+    if (status == exit_ok && output_failed_)
+      status = exit_internal;
     if (status == exit_ok && refused_clears_ > 0)
       status = exit_operation_refused;
     if (status == exit_ok && unacknowledged > 0)
@@ -380,6 +389,7 @@ private:
   client::client client_;
   message_printer printer_;
   output_buffer out_;
+  output_watch out_watch_; // ends the run at once when the reader of a stdout pipe goes away
   batch_pacer pacer_;
   runtime::timer deadline_;
   retained_burst burst_;
@@ -391,6 +401,7 @@ private:
   std::optional<int> status_;
   bool connected_before_ = false, awaiting_suback_ = false, ending_ = false, disconnecting_ = false;
   bool awaiting_unsuback_ = false;
+  bool output_failed_ = false; // a write to stdout failed (not EPIPE): exit 1
 };
 
 } // namespace

@@ -35,6 +35,8 @@ std::string combination_error(const sub_options &o, const CLI::App &app, int out
     return "give only one of -v, -F, --json and --pretty";
   if (!o.newline && (o.mode == output_mode::json || o.mode == output_mode::pretty))
     return "-N applies to the payload, -v and -F output, not to --json or --pretty";
+  if (o.max_payload && o.mode != output_mode::pretty)
+    return "--max-payload only applies to --pretty (the other output modes print every byte)";
   if (app.count("--count") && o.count == 0)
     return "-C must be at least 1";
   if (app.count("--timeout") && !(o.timeout > 0))
@@ -107,6 +109,9 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
       ->group(output);
   app.add_flag("--json", json, "Print one JSON object per message and line (lossless)")->group(output);
   app.add_flag("--pretty", pretty, "Print each message as a readable multi-line block")->group(output);
+  app.add_option("--max-payload", o.max_payload, "With --pretty: show at most BYTES of each payload")
+      ->type_name("BYTES")
+      ->group(output);
 
   const char *ending = "Ending";
   app.add_option("-C,--count", o.count, "Exit 0 after COUNT messages")->group(ending);

@@ -2,6 +2,7 @@
 #include "will-test/will_report.hpp"
 
 #include "common/json_message.hpp"
+#include "common/stdout_writer.hpp"
 
 #include <cstdio>
 
@@ -120,8 +121,7 @@ void print_results(const std::vector<scenario_result> &results, bool json) {
   } else {
     append_result_table(out, results);
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
+  write_stdout(out);
 }
 
 } // namespace mqtk::apps::will_test

@@ -5,6 +5,7 @@
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/runtime.hpp"
+#include "common/stdout_writer.hpp"
 #include "will-test/scenario_runner.hpp"
 #include "will-test/will_report.hpp"
 
@@ -125,9 +126,7 @@ int main(int argc, char **argv) {
   });
   for (auto &r : runners)
     r->start();
-  const int status = rt.run();
-  std::fflush(stdout);
-  return status;
+  return finish_stdout(rt.run());
 }
 
 } // namespace mqtk::apps::will_test

@@ -61,6 +61,28 @@ TEST_CASE("net ws: upgrade with subprotocol mqtt, default path, extra headers; b
   CHECK(seen.all_binary);
 }
 
+TEST_CASE("net ws: a ping while a large message is still arriving, none for small ones") {
+  // mosquitto 2.0 (libwebsockets) sends a large message 4 KiB per turn of its event loop, which
+  // turns on client traffic or every 100 ms: the ping makes it send the next piece at once.
+  boost::asio::io_context io;
+  net_test::ws_echo_server server(io, "/mqtt");
+  recorder r;
+  REQUIRE(net_test::connect(io, ws_url(server.port(), "/mqtt"), {}, r).empty());
+  r.start_reading(); // 4 KiB reads
+  const auto &seen = *server.requests[0];
+  auto small = net_test::pattern(1000, 3);
+  std::vector<mqtk::net::bytes_view> one{small};
+  for (int i = 0; i < 5; ++i)
+    check_echo(io, r, one);
+  CHECK(seen.pings == 0);
+  auto large = net_test::pattern(200'000, 4);
+  std::vector<mqtk::net::bytes_view> big{large};
+  check_echo(io, r, big);
+  REQUIRE(run_until(io, [&] { return seen.pings > 0; }));
+  CHECK(seen.pings <= 200'000 / 4096 + 1); // at most one per read
+  CHECK(seen.messages == 6);
+}
+
 TEST_CASE("net ws: explicit path and query") {
   boost::asio::io_context io;
   net_test::ws_echo_server server(io, "/custom/ws?token=a%2Fb");

@@ -125,6 +125,24 @@ TEST_CASE("parse_format: errors name the problem and where it is") {
   CHECK(error_of("a\\") == "the template ends with a lone '\\'");
   CHECK(error_of("@") == "the template ends with a lone '@'");
   CHECK(error_of("@1") == "unknown time conversion '@1' at offset 0");
+  CHECK(error_of("@Q") == "unknown time conversion '@Q' at offset 0");
+  CHECK(error_of("%t @E") == "unknown time conversion '@E' at offset 3");
+  CHECK(error_of("@O") == "unknown time conversion '@O' at offset 0");
+}
+
+TEST_CASE("parse_format: every strftime conversion letter is accepted") {
+  for (const char c : time_conversions) {
+    const std::string spec{'@', c};
+    INFO("spec: ", spec);
+    CHECK(error_of(spec).empty());
+  }
+  for (const char c : std::string_view("EfiJKLoOqQvX")) {
+    if (time_conversions.find(c) != std::string_view::npos)
+      continue;
+    const std::string spec{'@', c};
+    INFO("spec: ", spec);
+    CHECK_FALSE(error_of(spec).empty());
+  }
 }
 
 TEST_CASE("parse_format: a reused template is reset") {

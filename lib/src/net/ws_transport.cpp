@@ -68,10 +68,15 @@ protected:
     }
   }
 
-  void start_read(asio::mutable_buffer buffer) override { ws_.async_read_some(buffer, read_completion()); }
+  void start_read(asio::mutable_buffer buffer) override {
+    if (!ws_.is_message_done())
+      nudge();
+    ws_.async_read_some(buffer, read_completion());
+  }
   void start_write() override { ws_.async_write(write_sequence(), write_completion()); }
 
   void start_shutdown() override {
+    closing_ = true;
     ws_.async_close(websocket::close_code::normal, [self = shared_self()](const error_code &) {
       if (!self->read_pending())
         self->finish_shutdown();
@@ -89,6 +94,18 @@ protected:
 
 private:
   std::shared_ptr<ws_core> shared_self() { return std::static_pointer_cast<ws_core>(shared_from_this()); }
+
+  // Sends a WebSocket ping while a message is still arriving (at most one in flight; none once
+  // closing). Some servers send a large message in small pieces, one per turn of their event loop,
+  // and turn it only on traffic from the client or a timer: mosquitto 2.0 with libwebsockets sends
+  // 4 KiB every 100 ms (a 10 MB message took over 4 minutes). The ping wakes such a server, so the
+  // next piece follows at once; any server answers it with a pong, which Beast reads and drops.
+  void nudge() {
+    if (ping_pending_ || closing_)
+      return;
+    ping_pending_ = true;
+    ws_.async_ping({}, [self = shared_self()](const error_code &) { self->ping_pending_ = false; });
+  }
 
   // The Host header: host[:port], the port left out when it is the scheme's default.
   std::string host_header() const {
@@ -138,6 +155,8 @@ private:
   websocket::stream<Next> ws_;
   std::unique_ptr<websocket::response_type> response_;
   std::string subprotocol_;
+  bool ping_pending_ = false; // a nudge() ping is being written
+  bool closing_ = false;      // start_shutdown() began the close handshake
 };
 
 } // namespace

@@ -32,6 +32,7 @@ struct ws_request_seen {
   int messages = 0;
   bool all_binary = true;
   bool close_frame = false; // the client sent a close frame
+  int pings = 0;            // ping frames the client sent
 };
 
 // WebSocket echo server on 127.0.0.1; TLS when a server certificate is given.
@@ -95,6 +96,10 @@ private:
         if (protocol == "mqtt")
           response.set(http::field::sec_websocket_protocol, "mqtt");
       }));
+      ws.control_callback([seen = seen](websocket::frame_type kind, beast::string_view) {
+        if (kind == websocket::frame_type::ping)
+          ++seen->pings;
+      });
       ws.async_accept(request, [self = this->shared_from_this()](auto ec) {
         if (!ec)
           self->read();
