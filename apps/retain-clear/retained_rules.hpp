@@ -104,14 +104,31 @@ inline std::string backup_problem(const backup_target &t, bool force) {
   return {};
 }
 
-// The topics a confirmation prompt lists before its question: all of them up to limit, else the
-// first limit - 1 and a line saying how many more.
+// A topic as a terminal may show it: control characters (a broker's topic may hold any) as \xNN.
+inline std::string terminal_safe(std::string_view topic) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (char c : topic) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7f) {
+      out += "\\x";
+      out += digits[b >> 4];
+      out += digits[b & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The topics a confirmation prompt lists before its question (terminal_safe): all of them up to
+// limit, else the first limit - 1 and a line saying how many more.
 inline std::vector<std::string> prompt_lines(const std::vector<std::string> &topics, std::size_t limit) {
   std::vector<std::string> lines;
   const bool all = topics.size() <= limit;
   const std::size_t shown = all ? topics.size() : (limit > 0 ? limit - 1 : 0);
   for (std::size_t i = 0; i < shown; ++i)
-    lines.push_back("  " + topics[i]);
+    lines.push_back("  " + terminal_safe(topics[i]));
   if (!all)
     lines.push_back("  ... and " + std::to_string(topics.size() - shown) + " more (--dry-run lists them all)");
   return lines;

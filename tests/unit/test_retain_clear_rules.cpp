@@ -105,6 +105,7 @@ TEST_CASE("prompt_lines: every topic up to the limit, then a count of the rest")
   CHECK(prompt_lines({"a", "b", "c"}, 3) == std::vector<std::string>{"  a", "  b", "  c"});
   CHECK(prompt_lines({"a", "b", "c", "d"}, 3) ==
         std::vector<std::string>{"  a", "  b", "  ... and 2 more (--dry-run lists them all)"});
+  CHECK(prompt_lines({"a/\x1b[2Jb\n"}, 3) == std::vector<std::string>{"  a/\\x1b[2Jb\\x0a"});
 }
 
 TEST_CASE("retained_store::mark_kept: an acknowledged clear that verification contradicts is not cleared") {
