@@ -132,7 +132,8 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
       ->group(report);
   app.add_option(
          "--min-rate", o.min_rate,
-         "Exit 10 when fewer messages per second arrived (sent in pub mode, connections in conn mode)")
+         "Exit 10 when fewer messages per second arrived (sent in pub mode, connections in conn mode), "
+         "0.1% tolerance")
       ->group(report);
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)

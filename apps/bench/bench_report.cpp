@@ -67,6 +67,16 @@ std::string latency_text(const latency_histogram &h) {
          fixed(h.mean() / 1e6, 3);
 }
 
+// A rate for JSON: whole numbers from 100 per second, three decimals below (--rate 0.5 is 0.5).
+double rate_json(double v) {
+  return v >= 100 ? std::round(v) : round3(v);
+}
+
+// A rate for text: grouped whole numbers from 100 per second, two decimals below.
+std::string rate_text(double v) {
+  return v >= 100 ? grouped(static_cast<std::uint64_t>(std::round(v))) : fixed(v, 2);
+}
+
 std::string plural(std::uint64_t n, const char *word) {
   return grouped(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -97,7 +107,7 @@ std::vector<threshold_check> check_thresholds(const bench_options &o, const benc
       rate = per_second(t.received, t.receive_seconds);
       what = "messages received per second";
     }
-    checks.push_back({"--min-rate", what, *o.min_rate, rate, rate >= *o.min_rate});
+    checks.push_back({"--min-rate", what, *o.min_rate, rate, rate >= *o.min_rate * (1 - min_rate_tolerance)});
   }
   return checks;
 }
@@ -107,13 +117,13 @@ void append_progress(std::string &out, const bench_options &o, const bench_inter
     json j = {{"type", "progress"}, {"elapsed_s", round3(i.elapsed)}, {"connected", i.connected}};
     if (publishes(o.mode)) {
       j["sent"] = i.sent;
-      j["sent_per_s"] = std::round(per_second(i.sent, i.seconds));
+      j["sent_per_s"] = rate_json(per_second(i.sent, i.seconds));
       if (o.qos > 0)
         j["acknowledged"] = i.acknowledged;
     }
     if (receives(o.mode)) {
       j["received"] = i.received;
-      j["received_per_s"] = std::round(per_second(i.received, i.seconds));
+      j["received_per_s"] = rate_json(per_second(i.received, i.seconds));
       if (i.latency && i.latency->count() > 0)
         j["latency_ms"] = latency_json(*i.latency, false);
     }
@@ -126,10 +136,10 @@ void append_progress(std::string &out, const bench_options &o, const bench_inter
   out += head;
   out += "  connected " + grouped(i.connected);
   if (publishes(o.mode))
-    out += "  sent " + grouped(static_cast<std::uint64_t>(std::round(per_second(i.sent, i.seconds)))) + "/s";
+    out += "  sent " + rate_text(per_second(i.sent, i.seconds)) + "/s";
   if (receives(o.mode)) {
     out += "  received " +
-           grouped(static_cast<std::uint64_t>(std::round(per_second(i.received, i.seconds)))) + "/s";
+           rate_text(per_second(i.received, i.seconds)) + "/s";
     if (i.latency && i.latency->count() > 0)
       out += "  latency p50 " + fixed(ms(i.latency->percentile(0.5)), 3) + " ms, p99 " +
              fixed(ms(i.latency->percentile(0.99)), 3) + " ms";
@@ -161,7 +171,7 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
                         {"failed", t.failed},
                         {"lost", t.lost},
                         {"seconds", round3(t.connect_seconds)},
-                        {"per_s", std::round(per_second(t.connected, t.connect_seconds))},
+                        {"per_s", rate_json(per_second(t.connected, t.connect_seconds))},
                         {"connack_ms", latency_json(t.connack, true)}};
     if (publishes(o.mode))
       j["published"] = {{"sent", t.sent},
@@ -169,11 +179,11 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
                         {"refused", t.refused},
                         {"unacknowledged", t.unacknowledged},
                         {"seconds", round3(t.publish_seconds)},
-                        {"per_s", std::round(per_second(t.sent, t.publish_seconds))}};
+                        {"per_s", rate_json(per_second(t.sent, t.publish_seconds))}};
     if (receives(o.mode)) {
       json r = {{"messages", t.received},
                 {"seconds", round3(t.receive_seconds)},
-                {"per_s", std::round(per_second(t.received, t.receive_seconds))},
+                {"per_s", rate_json(per_second(t.received, t.receive_seconds))},
                 {"lost", t.lost_messages()},
                 {"loss_percent", std::round(t.loss_percent() * 1e4) / 1e4},
                 {"duplicates", t.duplicates},
@@ -219,7 +229,7 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
   row("run", what);
   std::string conn =
       grouped(t.connected) + " of " + grouped(t.attempted) + " connected in " + fixed(t.connect_seconds, 2) +
-      " s (" + grouped(static_cast<std::uint64_t>(std::round(per_second(t.connected, t.connect_seconds)))) +
+      " s (" + rate_text(per_second(t.connected, t.connect_seconds)) +
       "/s)";
   if (t.failed)
     conn += ", " + grouped(t.failed) + " failed";
@@ -230,7 +240,7 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
     row("connack", latency_text(t.connack) + " ms");
   if (publishes(o.mode)) {
     std::string pub = grouped(t.sent) + " in " + fixed(t.publish_seconds, 2) + " s (" +
-                      grouped(static_cast<std::uint64_t>(std::round(per_second(t.sent, t.publish_seconds)))) +
+                      rate_text(per_second(t.sent, t.publish_seconds)) +
                       "/s)";
     if (o.qos > 0)
       pub += ", " + grouped(t.acknowledged) + " acknowledged, " + grouped(t.refused) + " refused, " +
@@ -240,7 +250,7 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
   if (receives(o.mode)) {
     std::string rec =
         grouped(t.received) + " in " + fixed(t.receive_seconds, 2) + " s (" +
-        grouped(static_cast<std::uint64_t>(std::round(per_second(t.received, t.receive_seconds)))) + "/s)";
+        rate_text(per_second(t.received, t.receive_seconds)) + "/s)";
     if (o.mode == bench_mode::pubsub)
       rec += " of " + grouped(t.expected) + " expected";
     rec += ", " + grouped(t.lost_messages()) + " lost (" + fixed(t.loss_percent(), 3) + "%), " +

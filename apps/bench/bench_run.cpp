@@ -69,6 +69,9 @@ bench_run::bench_run(runtime &rt, const bench_options &options, client::client_o
     : rt_(rt), o_(options), base_(std::move(base)), run_id_(std::random_device{}()), connect_timer_(rt),
       publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt) {
   base_.reconnect.enabled = false; // a lost connection is a result to report, not to hide
+  schedule_ = {o_.rate, o_.count, o_.duration,
+               o_.rate > 0 ? std::chrono::duration<double>(tick_for(o_.rate)).count() : 0.0};
+  due_limit_ = schedule_.messages();
   const bool pubsub = o_.mode == bench_mode::pubsub;
   const role main_role = o_.mode == bench_mode::conn  ? role::connector
                          : o_.mode == bench_mode::sub ? role::subscriber
@@ -95,7 +98,7 @@ void bench_run::start() {
   rt_.on_interrupt([this] {
     interrupted_ = true;
     if (phase_ == phase::measuring)
-      end_publishing();
+      end_publishing(publish_end::stopped);
     if (phase_ != phase::closing && phase_ != phase::done)
       close_all();
   });
@@ -212,17 +215,24 @@ void bench_run::begin_measuring() {
   }
   if (o_.duration > 0)
     end_timer_.start(seconds(o_.duration), [this] {
-      if (publishing_)
-        end_publishing();
-      else if (phase_ == phase::measuring)
+      if (publishing_) {
+        duration_over_ = true;
+        if (o_.rate > 0) // what fell due before the end and a late tick has not sent yet
+          for (auto &c : connections_)
+            if (c->kind == role::publisher)
+              pump(*c);
+        end_publishing(publish_end::duration);
+      } else if (phase_ == phase::measuring) {
         close_all();
+      }
     });
 }
 
 std::uint64_t bench_run::publish_due(clock::time_point now) const {
   if (o_.rate <= 0)
     return ~std::uint64_t{0};
-  return static_cast<std::uint64_t>(std::floor(o_.rate * since(measure_start_, now))) + 1;
+  const auto due = static_cast<std::uint64_t>(std::floor(o_.rate * since(measure_start_, now))) + 1;
+  return due_limit_ > 0 ? std::min(due, due_limit_) : due;
 }
 
 void bench_run::pump_all() {
@@ -265,6 +275,8 @@ void bench_run::pump(connection &c) {
     ++totals_.sent;
     ++interval_.sent;
   }
+  if (o_.count > 0 && c.sent >= o_.count)
+    c.done = true;
   if (c.done)
     check_publishers_done();
 }
@@ -272,10 +284,17 @@ void bench_run::pump(connection &c) {
 void bench_run::check_publishers_done() {
   if (!publishing_)
     return;
-  for (const auto &c : connections_)
-    if (c->kind == role::publisher && c->up && !c->done)
+  bool all_sent = o_.count > 0;
+  for (const auto &c : connections_) {
+    if (c->kind != role::publisher)
+      continue;
+    if (c->up && !c->done)
       return;
-  end_publishing();
+    all_sent = all_sent && c->sent >= o_.count;
+  }
+  end_publishing(duration_over_ ? publish_end::duration
+                 : all_sent     ? publish_end::completed
+                                : publish_end::stopped);
 }
 
 void bench_run::publish_done(connection &c, protocol::reason_code reason, const protocol::properties &props) {
@@ -340,12 +359,12 @@ void bench_run::report_progress() {
 
 // ---- the end ------------------------------------------------------------------------------------
 
-void bench_run::end_publishing() {
+void bench_run::end_publishing(publish_end how) {
   if (!publishing_)
     return;
   publishing_ = false;
   publish_timer_.cancel();
-  totals_.publish_seconds = since(measure_start_, clock::now());
+  totals_.publish_seconds = schedule_.window(how, since(measure_start_, clock::now()));
   phase_ = phase::draining;
   if (interrupted_)
     return;
@@ -378,16 +397,21 @@ void bench_run::close_all() {
     totals_.connect_seconds = totals_.connected ? since(first_attempt_, last_connack_) : 0;
   if (publishing_) {
     publishing_ = false;
-    totals_.publish_seconds = since(measure_start_, clock::now());
+    totals_.publish_seconds = schedule_.window(publish_end::stopped, since(measure_start_, clock::now()));
   }
   const bool measured = phase_ != phase::connecting;
   phase_ = phase::closing;
   for (auto *t : {&connect_timer_, &publish_timer_, &report_timer_, &end_timer_, &drain_timer_})
     t->cancel();
   if (measured) {
-    // pubsub: until the last message arrived; sub: the whole time it listened.
-    const bool to_last = o_.mode == bench_mode::pubsub && totals_.received > 0;
-    totals_.receive_seconds = since(measure_start_, to_last ? last_receive_ : clock::now());
+    // pubsub: over the publish window when paced (messages that come after it count: the latency
+    // shows how late), else until the last message arrived; sub: the whole time it listened.
+    const bool pubsub = o_.mode == bench_mode::pubsub;
+    if (pubsub && o_.rate > 0)
+      totals_.receive_seconds = totals_.publish_seconds;
+    else
+      totals_.receive_seconds =
+          since(measure_start_, pubsub && totals_.received > 0 ? last_receive_ : clock::now());
   }
   // Every subscriber that subscribed should have had every message: one lost during the run
   // missed what came after, and that counts as loss.

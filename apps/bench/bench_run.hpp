@@ -46,7 +46,7 @@ private:
   void pump(connection &c);
   void pump_all();
   void check_publishers_done();
-  void end_publishing();
+  void end_publishing(publish_end how);
   void check_drained();
   void close_all();
   void finish();
@@ -62,6 +62,9 @@ private:
   std::size_t started_ = 0, ready_ = 0, closed_ = 0, subscribers_ = 0;
   phase phase_ = phase::connecting;
   bool interrupted_ = false, publishing_ = false;
+  bool duration_over_ = false;   // -D elapsed: publishing ends by the duration
+  publish_schedule schedule_;    // --rate, --count, -D: what publishers are due to send
+  std::uint64_t due_limit_ = 0;  // schedule_.messages(): no publisher sends more (0: no limit)
   clock::time_point first_attempt_{}, last_connack_{}, measure_start_{}, last_receive_{}, last_report_{};
   runtime::timer connect_timer_, publish_timer_, report_timer_, end_timer_, drain_timer_, close_timer_;
   bench_totals totals_;

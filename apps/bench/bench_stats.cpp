@@ -1,5 +1,8 @@
-// mqtk-bench: run counters and per-publisher sequence tracking.
+// mqtk-bench: run counters, per-publisher sequence tracking and the publish schedule.
 #include "bench/bench_stats.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 namespace mqtk::apps::bench {
 
@@ -32,6 +35,33 @@ double bench_totals::loss_percent() const noexcept {
   const std::uint64_t missing = lost_messages();
   const std::uint64_t should = expected > 0 ? expected : received - duplicates - foreign + missing;
   return should == 0 ? 0 : 100.0 * static_cast<double>(missing) / static_cast<double>(should);
+}
+
+} // namespace mqtk::apps::bench
+
+namespace mqtk::apps::bench {
+
+std::uint64_t publish_schedule::messages() const noexcept {
+  if (rate <= 0 || duration <= 0)
+    return count;
+  // 1e-9: rate x duration computed as 7999.9999999 still schedules 8000.
+  const double due = std::ceil(rate * duration - 1e-9);
+  const auto by_duration = static_cast<std::uint64_t>(std::max(1.0, due));
+  return count > 0 ? std::min(count, by_duration) : by_duration;
+}
+
+double publish_schedule::window(publish_end how, double elapsed_s) const noexcept {
+  switch (how) {
+  case publish_end::duration:
+    return duration > 0 ? duration : elapsed_s;
+  case publish_end::completed:
+    if (rate > 0 && count > 0)
+      return std::max(static_cast<double>(count) / rate, elapsed_s - tick_s);
+    return elapsed_s;
+  case publish_end::stopped:
+    break;
+  }
+  return elapsed_s;
 }
 
 } // namespace mqtk::apps::bench

@@ -24,6 +24,33 @@ private:
   std::unordered_map<std::uint64_t, std::uint32_t> next_; // stream -> next expected sequence
 };
 
+// How the publishing of a run ended.
+enum class publish_end {
+  duration,  // -D elapsed
+  completed, // every publisher sent its -n messages
+  stopped,   // interrupted, or no publisher could go on (lost, refused)
+};
+
+// What publishers are scheduled to do, and the window their rates are computed over: a paced run
+// that keeps to its schedule reports its --rate, however late the last message or timer came.
+struct publish_schedule {
+  double rate = 0;         // messages per second per publisher; 0: unpaced
+  std::uint64_t count = 0; // messages per publisher; 0: until the duration ends
+  double duration = 0;     // seconds of publishing; 0: until count
+  double tick_s = 0;       // the pacing tick: a publisher is on time within one tick
+
+  // Messages each publisher is due to send in all: --count, and with --rate no more than the
+  // duration holds (rate x duration rounded up: one at the start of each 1/rate); 0: no limit.
+  std::uint64_t messages() const noexcept;
+  // Seconds the publish rate is computed over, for publishing that ended as how says, elapsed_s
+  // after the start: the duration when it ran out, the count's scheduled time (count / rate) when
+  // the publishers finished within a tick of it, else (unpaced, late, stopped) the time it took.
+  double window(publish_end how, double elapsed_s) const noexcept;
+};
+
+// Relative tolerance of --min-rate: a rate at most 0.1% below the limit passes (clock and rounding).
+inline constexpr double min_rate_tolerance = 0.001;
+
 // The counters of a whole run; the apps' report reads them.
 struct bench_totals {
   // Connections.
@@ -32,10 +59,11 @@ struct bench_totals {
   latency_histogram connack;  // time from starting a connection to its CONNACK
   // Publishing.
   std::uint64_t sent = 0, acknowledged = 0, refused = 0, unacknowledged = 0;
-  double publish_seconds = 0; // from the start of publishing to its end
+  double publish_seconds = 0; // the publish window (publish_schedule::window)
   // Receiving.
   std::uint64_t received = 0, duplicates = 0, skipped = 0, foreign = 0, expected = 0;
-  double receive_seconds = 0; // from the start of the measurement to the last message
+  double receive_seconds = 0; // pubsub: the publish window with --rate, else to the last message;
+                              // sub: the time it listened
   latency_histogram latency;  // publish to receipt
   // Messages that never arrived: expected - unique received in pubsub, skipped numbers in sub.
   std::uint64_t lost_messages() const noexcept;

@@ -31,6 +31,7 @@ namespace {
 using clock = std::chrono::steady_clock;
 constexpr std::size_t max_buffered_output = 1 << 16;
 constexpr std::size_t max_passes = 100; // clear passes over messages that earlier listings missed
+constexpr std::size_t max_prompt_lines = 50; // topics listed above the confirmation prompt
 
 enum class phase { connecting, listing, confirming, clearing, verifying, done };
 
@@ -59,12 +60,12 @@ public:
     report_.backup = o_.backup;
   }
 
-  // Opens the backup file; false (usage error) when it cannot be written.
+  // Checks the backup path (nothing is written yet); false (usage error) when it cannot be used.
   bool prepare() {
     if (o_.backup.empty())
       return true;
     std::string error;
-    if (!backup_.open(o_.backup, error)) {
+    if (!backup_.prepare(o_.backup, o_.force, error)) {
       print_error(error);
       return false;
     }
@@ -238,6 +239,7 @@ private:
       for (std::size_t i = next_; i < entries.size(); ++i)
         still_present_.insert(entries[i].topic);
       report_.still_present.assign(still_present_.begin(), still_present_.end());
+      store_.mark_kept(report_.still_present);
       complete();
       return;
     }
@@ -245,10 +247,14 @@ private:
       report_.listing_end = by_sentinel ? "sentinel" : "settle";
       store_.sort();
     }
-    if (backup_.is_open()) {
+    // Every message found so far is in the backup, on disk, before any of them is cleared.
+    if (backup_.enabled() && missed) {
       std::string error;
-      if (!backup_.append(entries, next_, error)) {
-        fail(exit_internal, error + "; nothing more was cleared");
+      const bool earlier = backup_.written();
+      if (!backup_.write(entries, error)) {
+        stop_early(exit_usage, error + (earlier ? "; nothing more was cleared (" + o_.backup +
+                                                      " still holds the messages cleared before)"
+                                                : "; nothing was cleared"));
         return;
       }
     }
@@ -259,6 +265,7 @@ private:
       return;
     }
     if (entries.empty() || o_.dry_run) {
+      report_.verified = entries.empty(); // a listing that found nothing is its own verification
       complete();
       return;
     }
@@ -272,6 +279,13 @@ private:
   // ---- confirmation --------------------------------------------------------------------------
   void ask() {
     phase_ = phase::confirming;
+    std::vector<std::string> topics;
+    for (const auto &e : store_.entries())
+      topics.push_back(e.topic);
+    std::string listing;
+    for (const auto &line : prompt_lines(topics, max_prompt_lines))
+      listing += line + "\n";
+    std::fputs(listing.c_str(), stderr);
     std::string question = "clear " + std::to_string(store_.entries().size()) + " retained messages under";
     for (const auto &filter : o_.filters)
       question += " '" + filter + "'";
@@ -386,6 +400,7 @@ private:
     deadline_timer_.cancel();
     report_.elapsed_s = std::chrono::duration<double>(clock::now() - started_at_).count();
     report_.passes = o_.dry_run ? 0 : pass_;
+    report_.backup_written = backup_.written();
     store_.sort();
     print_report(report_, store_.entries(), o_.json);
   }

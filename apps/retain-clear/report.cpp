@@ -5,6 +5,8 @@
 #include "common/stdout_writer.hpp"
 
 #include <cstdio>
+#include <string_view>
+#include <unordered_set>
 
 namespace mqtk::apps::retain_clear {
 
@@ -37,6 +39,7 @@ std::string json_report(const run_report &r, const std::vector<retained_entry> &
     out += "null";
   else
     append_json_string(out, r.backup);
+  out += r.backup_written ? ",\"backup_written\":true" : ",\"backup_written\":false";
   out += ",\"listing_end\":";
   append_json_string(out, r.listing_end.empty() ? "none" : r.listing_end);
   out += ",\"found\":[";
@@ -117,10 +120,18 @@ std::string text_report(const run_report &r, const std::vector<retained_entry> &
       out += "failed       " + e.topic + "  " + std::string(protocol::reason_code_name(e.reason)) + " (" +
              hex_code(e.reason) + ")" + (e.detail.empty() ? "" : ": " + e.detail) + "\n";
       break;
+    case entry_state::kept:
+      out += "still there  " + e.topic + "  (the broker acknowledged the clear but kept the message)\n";
+      break;
     }
   }
+  std::unordered_set<std::string_view> kept; // already shown as still there
+  for (const auto &e : entries)
+    if (e.state == entry_state::kept)
+      kept.insert(e.topic);
   for (const auto &topic : r.still_present)
-    out += "still there  " + topic + "\n";
+    if (kept.count(topic) == 0)
+      out += "still there  " + topic + "\n";
   out += "found " + std::to_string(t.found);
   if (r.dry_run) {
     out += ", nothing cleared (dry run)";
@@ -132,8 +143,10 @@ std::string text_report(const run_report &r, const std::vector<retained_entry> &
       out += t.still_present == 0 ? "; verified: none left"
                                   : "; verification: " + std::to_string(t.still_present) + " still present";
   }
-  if (!r.backup.empty())
+  if (r.backup_written)
     out += "; backup in " + r.backup;
+  else if (!r.backup.empty())
+    out += "; " + r.backup + " not written" + (t.found == 0 && r.error.empty() ? " (nothing to back up)" : "");
   char elapsed[48];
   std::snprintf(elapsed, sizeof elapsed, " (%.2f s)\n", r.elapsed_s);
   out += elapsed;

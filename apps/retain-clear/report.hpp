@@ -14,6 +14,7 @@ struct run_report {
   std::vector<std::string> excludes;
   bool dry_run = false;
   std::string backup;                     // path of the backup file, empty when none
+  bool backup_written = false;            // the backup file was (re)written by this run
   std::string listing_end;                // how the first listing ended: "sentinel" or "settle"
   bool verified = false;                  // the verification listing ran to its end
   std::vector<std::string> still_present; // topics the verification listing found

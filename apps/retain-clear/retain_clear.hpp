@@ -14,6 +14,7 @@ struct retain_clear_options {
   std::vector<std::string> excludes; // -T: topics matching these are left alone
   bool dry_run = false;              // list only, change nothing
   std::string backup;                // write every retained message found here (JSON lines)
+  bool force = false;                // --force: replace a non-empty backup file
   bool yes = false;                  // no confirmation prompt
   double settle = 2.0;               // seconds of silence that end a listing without the sentinel
   bool no_sentinel = false;          // do not publish the sentinel; rely on --settle

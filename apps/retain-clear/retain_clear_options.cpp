@@ -41,8 +41,10 @@ int parse_options(int argc, char **argv, retain_clear_options &o, CLI::App &app)
       ->group(what);
   app.add_flag("-n,--dry-run", o.dry_run, "List what would be cleared; change nothing")->group(what);
   app.add_option("--backup", o.backup,
-                 "Write every retained message found to FILE as JSON lines before clearing")
+                 "Write every retained message found to FILE as JSON lines before clearing (refuses a "
+                 "non-empty FILE without --force)")
       ->group(what);
+  app.add_flag("--force", o.force, "With --backup: replace FILE even when it is not empty")->group(what);
   app.add_flag("-y,--yes", o.yes, "Do not ask before clearing more than 10 messages from a terminal")
       ->group(what);
   const char *listing = "Listing";
@@ -76,6 +78,8 @@ int parse_options(int argc, char **argv, retain_clear_options &o, CLI::App &app)
   for (const auto &filter : o.excludes)
     if (auto problem = filter_problem(filter, "-T"); !problem.empty())
       return usage(problem);
+  if (o.force && o.backup.empty())
+    return usage("--force goes with --backup FILE");
   if (!(o.settle > 0))
     return usage("--settle must be more than 0 seconds");
   if (o.timeout < 0)

@@ -5,6 +5,7 @@
 #include "mqtk/protocol/topic.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,60 @@ inline verdict judge(const tally &t) {
 // cleared and --yes was not given.
 inline bool needs_confirmation(bool stdin_is_terminal, std::size_t to_clear, bool yes) {
   return stdin_is_terminal && !yes && to_clear > 10;
+}
+
+// What is at a --backup path before the run.
+struct backup_target {
+  bool exists = false;
+  bool regular = false;    // a regular file (after following symbolic links)
+  bool directory = false;  // a directory
+  std::uint64_t bytes = 0; // size of a regular file
+};
+
+// Why the run must not use an existing backup path ("is a directory", ...), or empty when it may:
+// a non-empty file holds an earlier backup, perhaps the only copy of what was cleared then, so it
+// is replaced only with --force (and only once this run has something to write).
+inline std::string backup_problem(const backup_target &t, bool force) {
+  if (!t.exists)
+    return {};
+  if (t.directory)
+    return "is a directory";
+  if (!t.regular)
+    return "is not a regular file";
+  if (t.bytes > 0 && !force)
+    return "exists and is not empty (it may hold an earlier backup): give --force to replace it, or "
+           "another file";
+  return {};
+}
+
+// A topic as a terminal may show it: control characters (a broker's topic may hold any) as \xNN.
+inline std::string terminal_safe(std::string_view topic) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (char c : topic) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7f) {
+      out += "\\x";
+      out += digits[b >> 4];
+      out += digits[b & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The topics a confirmation prompt lists before its question (terminal_safe): all of them up to
+// limit, else the first limit - 1 and a line saying how many more.
+inline std::vector<std::string> prompt_lines(const std::vector<std::string> &topics, std::size_t limit) {
+  std::vector<std::string> lines;
+  const bool all = topics.size() <= limit;
+  const std::size_t shown = all ? topics.size() : (limit > 0 ? limit - 1 : 0);
+  for (std::size_t i = 0; i < shown; ++i)
+    lines.push_back("  " + terminal_safe(topics[i]));
+  if (!all)
+    lines.push_back("  ... and " + std::to_string(topics.size() - shown) + " more (--dry-run lists them all)");
+  return lines;
 }
 
 } // namespace mqtk::apps::retain_clear

@@ -19,6 +19,8 @@ enum class entry_state {
   pending, // clear sent, not yet acknowledged
   cleared, // the broker acknowledged the clear with success
   failed,  // the broker refused the clear (reason >= 0x80) or it could not be sent
+  kept,    // the broker acknowledged the clear, but verification still found the message (an MQTT
+           // 3.1.1 broker cannot refuse a PUBLISH: mosquitto acknowledges and drops a forbidden one)
 };
 
 // One retained message as the broker delivered it, plus what happened to it.
@@ -70,6 +72,20 @@ public:
               [](const retained_entry &a, const retained_entry &b) { return a.topic < b.topic; });
     for (std::size_t i = 0; i < entries_.size(); ++i)
       index_[entries_[i].topic] = i;
+  }
+
+  // Entries whose clear was acknowledged but that verification still found become kept: they were
+  // not cleared, whatever the PUBACK said. Returns how many.
+  std::size_t mark_kept(const std::vector<std::string> &still_present) {
+    std::size_t kept = 0;
+    for (const auto &topic : still_present) {
+      auto it = index_.find(topic);
+      if (it == index_.end() || entries_[it->second].state != entry_state::cleared)
+        continue;
+      entries_[it->second].state = entry_state::kept;
+      ++kept;
+    }
+    return kept;
   }
 
   // True when topic was listed.

@@ -52,6 +52,7 @@ struct scenario_result {
   bool ended = false;                   // the will client's connection was ended as the scenario says
   std::optional<observed_message> will; // the will as the observer received it
   double latency_s = 0;                 // seconds from the end to the will's arrival
+  double wait_s = 0;                    // seconds the observer listened for the will after the end
   std::optional<bool> retained_copy;    // --will-retain: a later subscriber got it (nullopt: not checked)
   std::vector<difference> differences;  // empty: as the spec says
   std::string error;                    // the scenario could not run: why
@@ -61,6 +62,11 @@ struct scenario_result {
   bool skipped() const { return !expected.applicable && error.empty(); }
   // True when the scenario ran and behaved as the spec says (or was skipped).
   bool passed() const { return error.empty() && differences.empty(); }
+  // True when the will came, as expected, but after the spec's window (and that is all that differs).
+  bool late() const {
+    return error.empty() && will.has_value() && (expected.will || expected.either) &&
+           latency_s > expected.latest_s && differences.size() == 1 && differences.front().field == "latency";
+  }
 };
 
 // The exit status for a set of results: the first error's status, else 10 when a scenario

@@ -190,6 +190,7 @@ struct scenario_runner::impl {
       finish();
       return;
     }
+    result_.wait_s = settings_.timeout > 0 ? settings_.timeout : default_timeout(result_.expected);
     result_.ended = true;
     ended_at_ = clock::now();
     switch (result_.mode) {
@@ -214,8 +215,7 @@ struct scenario_runner::impl {
     }
     if (finished_)
       return;
-    const double wait = settings_.timeout > 0 ? settings_.timeout : default_timeout(result_.expected);
-    timer_.start(seconds(wait), [this] { finish(); });
+    timer_.start(seconds(result_.wait_s), [this] { finish(); });
   }
 
   void subscribe_late() {
@@ -263,7 +263,7 @@ struct scenario_runner::impl {
     if (result_.error.empty() && result_.expected.applicable && result_.ended) {
       const auto &want = *will_options_.session.will;
       result_.differences = check_delivery(result_.expected, result_.will.has_value(), result_.latency_s,
-                                           result_.retained_copy);
+                                           result_.retained_copy, result_.wait_s);
       if (result_.will) {
         auto mismatches = compare_will(want, result_.will->view(), v5_, v5_);
         result_.differences.insert(result_.differences.end(), mismatches.begin(), mismatches.end());

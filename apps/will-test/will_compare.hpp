@@ -119,18 +119,21 @@ inline std::vector<difference> compare_will(const protocol::will_options &want, 
 }
 
 // The differences between a scenario's delivery and the expectation: whether the will came, when
-// (latency_s after the end), and whether a later subscriber got it retained (nullopt: not checked).
+// (latency_s after the end; "(late)" or "(early)" outside the window), and whether a later
+// subscriber got it retained (nullopt: not checked). waited_s (when above 0) is how long the
+// observer listened, named when the will never came.
 inline std::vector<difference> check_delivery(const expectation &e, bool arrived, double latency_s,
-                                              std::optional<bool> retained_copy) {
+                                              std::optional<bool> retained_copy, double waited_s = 0) {
   std::vector<difference> out;
   const std::string window =
       "between " + format_seconds(e.earliest_s) + " and " + format_seconds(e.latest_s) + " s";
   if (e.will && !arrived && !e.either)
-    out.push_back({"will", "published " + window + " after the end", "not received"});
+    out.push_back({"will", "published " + window + " after the end",
+                   waited_s > 0 ? "not received within " + format_seconds(waited_s) + " s" : "not received"});
   if (!e.will && arrived && !e.either)
     out.push_back({"will", "not published", "received " + format_seconds(latency_s) + " s after the end"});
   if ((e.will || e.either) && arrived && (latency_s < e.earliest_s || latency_s > e.latest_s))
-    out.push_back({"latency", window, format_seconds(latency_s) + " s"});
+    out.push_back({"latency", window, format_seconds(latency_s) + (latency_s > e.latest_s ? " s (late)" : " s (early)")});
   if (retained_copy && !*retained_copy)
     out.push_back(
         {"retained_copy", "a later subscriber receives the will as a retained message", "not received"});

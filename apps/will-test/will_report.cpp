@@ -15,6 +15,8 @@ std::string verdict_text(const scenario_result &r) {
     return "error";
   if (r.skipped())
     return "skipped";
+  if (r.late())
+    return "late";
   return r.passed() ? "ok" : "FAILED";
 }
 
@@ -73,6 +75,8 @@ void append_result_json(std::string &out, const scenario_result &r) {
   out += r.retained_copy ? (*r.retained_copy ? "true" : "false") : "null";
   out += "},\"latency_s\":";
   out += r.will ? format_seconds(r.latency_s) : "null";
+  out += ",\"wait_s\":";
+  out += r.ended ? format_seconds(r.wait_s) : "null";
   out += ",\"differences\":[";
   for (std::size_t i = 0; i < r.differences.size(); ++i) {
     const auto &d = r.differences[i];

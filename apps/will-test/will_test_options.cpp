@@ -37,7 +37,8 @@ int parse_options(int argc, char **argv, will_test_options &o, CLI::App &app) {
       ->group(test);
   app.add_flag("--all", o.all, "Run every scenario and print a table")->group(test);
   app.add_option("-W,--timeout", o.timeout,
-                 "Seconds to wait for the will after the end (default: the spec's time + tolerance + 1)")
+                 "Seconds to listen for the will after the end; later than the spec's time is reported as late "
+                 "(default: the spec's time + tolerance + 1, for keepalive + 1.5 x keepalive more)")
       ->group(test);
   app.add_option("--tolerance", o.tolerance, "Seconds a will may come later than the spec's time (default 2)")
       ->group(test);

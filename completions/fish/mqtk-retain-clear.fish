@@ -49,6 +49,7 @@ complete -c mqtk-retain-clear -s t -l topic -x -d 'Topic filter to clear retaine
 complete -c mqtk-retain-clear -s T -l exclude -x -d 'Leave topics matching this filter alone'
 complete -c mqtk-retain-clear -s n -l dry-run -d 'List what would be cleared; change nothing'
 complete -c mqtk-retain-clear -l backup -r -F -d 'Write every retained message to FILE first'
+complete -c mqtk-retain-clear -l force -d 'With --backup: replace a non-empty FILE'
 complete -c mqtk-retain-clear -s y -l yes -d 'Do not ask for confirmation'
 complete -c mqtk-retain-clear -l settle -x -d 'Seconds of silence that end a listing'
 complete -c mqtk-retain-clear -l no-sentinel -d 'Do not publish a sentinel'

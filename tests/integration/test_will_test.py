@@ -157,7 +157,7 @@ class WillTestTest(unittest.TestCase):
         self.assertEqual(status, 10, err)
         self.assertEqual(r["result"], "FAILED")
         self.assertEqual(r["differences"][0]["field"], "will")
-        self.assertEqual(r["differences"][0]["observed"], "not received")
+        self.assertEqual(r["differences"][0]["observed"], "not received within 1.000 s")
 
     def test_usage_errors_exit_2(self):
         for args, message in ((["--end", "sudden"], b"is not one of"),

@@ -102,3 +102,29 @@ TEST_CASE("bench_totals: loss from expected counts (pubsub) or from gaps (sub)")
   bench_totals none;
   CHECK(none.loss_percent() == 0);
 }
+
+TEST_CASE("publish_schedule: messages due and the window rates are computed over") {
+  SUBCASE("-D with --rate: one message at the start of each 1/rate, measured over -D") {
+    const publish_schedule s{8000, 0, 1, 0.001};
+    CHECK(s.messages() == 8000);
+    CHECK(s.window(publish_end::duration, 1.0003) == 1.0); // a late end timer does not count
+    CHECK(publish_schedule{3, 0, 2.5, 0.001}.messages() == 8);
+    CHECK(publish_schedule{0.5, 0, 1, 0.01}.messages() == 1); // --rate 0.5 -D 1: the one at 0 s
+    CHECK(publish_schedule{0.5, 0, 1, 0.01}.window(publish_end::duration, 1.002) == 1.0);
+  }
+  SUBCASE("--count with --rate: the count's scheduled time, within a tick") {
+    const publish_schedule s{100, 50, 0, 0.01};
+    CHECK(s.messages() == 50);
+    CHECK(s.window(publish_end::completed, 0.495) == doctest::Approx(0.5));
+    CHECK(s.window(publish_end::completed, 0.509) == doctest::Approx(0.5));
+    CHECK(s.window(publish_end::completed, 0.8) == doctest::Approx(0.79)); // behind its schedule
+    CHECK(publish_schedule{1000, 50, 10, 0.001}.messages() == 50);         // the count comes first
+    CHECK(publish_schedule{1000, 50000, 2, 0.001}.messages() == 2000);     // the duration does
+  }
+  SUBCASE("unpaced or stopped: the time it took") {
+    CHECK(publish_schedule{0, 0, 2, 0}.messages() == 0);
+    CHECK(publish_schedule{0, 100, 0, 0}.messages() == 100);
+    CHECK(publish_schedule{0, 100, 0, 0}.window(publish_end::completed, 0.25) == 0.25);
+    CHECK(publish_schedule{1000, 0, 10, 0.001}.window(publish_end::stopped, 3.5) == 3.5);
+  }
+}

@@ -52,6 +52,48 @@ TEST_CASE("bench thresholds: each flag checked against the run") {
   CHECK_FALSE(checks[2].passed);
 }
 
+TEST_CASE("bench thresholds: --min-rate has a 0.1% tolerance") {
+  bench_options o;
+  o.mode = bench_mode::pubsub;
+  o.min_rate = 8000;
+  bench_totals t;
+  t.receive_seconds = 1;
+  t.received = 8000;
+  CHECK(check_thresholds(o, t)[0].passed);
+  t.receive_seconds = 1.0000269; // "7999.785 FAILED" while the summary said 8,000/s
+  CHECK(check_thresholds(o, t)[0].value == doctest::Approx(7999.785).epsilon(1e-6));
+  CHECK(check_thresholds(o, t)[0].passed);
+  t.receive_seconds = 1;
+  t.received = 7992;
+  CHECK(check_thresholds(o, t)[0].passed); // 0.1% below
+  t.received = 7991;
+  CHECK_FALSE(check_thresholds(o, t)[0].passed);
+}
+
+TEST_CASE("bench report: rates below 100 per second keep their decimals") {
+  bench_options o;
+  o.mode = bench_mode::pubsub;
+  bench_totals t;
+  t.attempted = t.connected = 2;
+  t.connect_seconds = 0.01;
+  t.sent = 1;
+  t.publish_seconds = 2;
+  t.received = 1;
+  t.expected = 1;
+  t.receive_seconds = 2;
+  std::string text;
+  append_summary(text, o, t, {});
+  CHECK(text.find("published    1 in 2.00 s (0.50/s)") != std::string::npos);
+  CHECK(text.find("received     1 in 2.00 s (0.50/s)") != std::string::npos);
+  o.json = true;
+  std::string json;
+  append_summary(json, o, t, {});
+  const auto j = nlohmann::json::parse(json);
+  CHECK(j["published"]["per_s"] == 0.5);
+  CHECK(j["received"]["per_s"] == 0.5);
+  CHECK(j["connections"]["per_s"] == 200.0);
+}
+
 TEST_CASE("bench thresholds: --max-p99 fails when nothing was received") {
   bench_options o;
   o.mode = bench_mode::sub;

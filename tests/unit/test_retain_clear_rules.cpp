@@ -88,3 +88,44 @@ TEST_CASE("retained_store: one entry per topic, owned bytes, sorted by topic") {
   CHECK(view.props.content_type == std::optional<std::string_view>("text/plain"));
   CHECK(view.props.subscription_identifiers.empty()); // ours, not part of the message
 }
+
+TEST_CASE("backup_problem: a non-empty backup is replaced only with --force") {
+  CHECK(backup_problem({false, false, false, 0}, false).empty()); // a new file
+  CHECK(backup_problem({true, true, false, 0}, false).empty());   // an empty file: nothing to lose
+  const auto refusal = backup_problem({true, true, false, 120}, false);
+  CHECK(refusal.find("not empty") != std::string::npos);
+  CHECK(refusal.find("--force") != std::string::npos);
+  CHECK(backup_problem({true, true, false, 120}, true).empty());
+  CHECK(backup_problem({true, false, true, 4096}, true) == "is a directory");
+  CHECK(backup_problem({true, false, false, 0}, true) == "is not a regular file");
+}
+
+TEST_CASE("prompt_lines: every topic up to the limit, then a count of the rest") {
+  CHECK(prompt_lines({"a", "b"}, 3) == std::vector<std::string>{"  a", "  b"});
+  CHECK(prompt_lines({"a", "b", "c"}, 3) == std::vector<std::string>{"  a", "  b", "  c"});
+  CHECK(prompt_lines({"a", "b", "c", "d"}, 3) ==
+        std::vector<std::string>{"  a", "  b", "  ... and 2 more (--dry-run lists them all)"});
+  CHECK(prompt_lines({"a/\x1b[2Jb\n"}, 3) == std::vector<std::string>{"  a/\\x1b[2Jb\\x0a"});
+}
+
+TEST_CASE("retained_store::mark_kept: an acknowledged clear that verification contradicts is not cleared") {
+  retained_store store;
+  const auto now = std::chrono::system_clock::now();
+  protocol::publish p;
+  p.retain = true;
+  for (const char *topic : {"a", "b", "c", "d"}) {
+    p.topic = topic;
+    store.add(p, now);
+  }
+  store.sort();
+  auto &e = store.entries();
+  e[0].state = entry_state::cleared; // acknowledged, still there (MQTT 3.1.1, forbidden by an ACL)
+  e[1].state = entry_state::cleared; // acknowledged and gone
+  e[2].state = entry_state::failed;  // refused (MQTT 5), still there
+  e[3].state = entry_state::cleared;
+  CHECK(store.mark_kept({"a", "c", "unknown"}) == 1);
+  CHECK(e[0].state == entry_state::kept);
+  CHECK(e[1].state == entry_state::cleared);
+  CHECK(e[2].state == entry_state::failed);
+  CHECK(e[3].state == entry_state::cleared);
+}

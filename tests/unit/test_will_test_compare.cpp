@@ -108,6 +108,36 @@ TEST_CASE("check_delivery: presence, timing and the retained copy") {
   CHECK(check_delivery(either, true, 0.1, std::nullopt).empty());
 }
 
+TEST_CASE("check_delivery: a late will is late, a missing one names the wait") {
+  expectation e;
+  e.will = true;
+  e.nominal_s = 3;
+  e.earliest_s = 2;
+  e.latest_s = 5;
+  auto late = check_delivery(e, true, 7.8, std::nullopt, 9);
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].field == "latency");
+  CHECK(late[0].expected == "between 2.000 and 5.000 s");
+  CHECK(late[0].observed == "7.800 s (late)");
+  CHECK(check_delivery(e, true, 1.5, std::nullopt, 9)[0].observed == "1.500 s (early)");
+  CHECK(check_delivery(e, false, 0, std::nullopt, 9)[0].observed == "not received within 9.000 s");
+  CHECK(check_delivery(e, false, 0, std::nullopt)[0].observed == "not received");
+
+  scenario_result r;
+  r.expected = e;
+  r.ended = true;
+  r.will = observed_message{};
+  r.latency_s = 7.8;
+  r.differences = late;
+  CHECK(r.late());
+  CHECK_FALSE(r.passed());
+  r.differences.push_back({"payload", "a", "b"});
+  CHECK_FALSE(r.late()); // late and wrong: a failure like any other
+  r.differences = check_delivery(e, true, 1.5, std::nullopt, 9);
+  r.latency_s = 1.5;
+  CHECK_FALSE(r.late());
+}
+
 TEST_CASE("overall_status: errors first, then failed checks") {
   scenario_result ok;
   scenario_result differs;

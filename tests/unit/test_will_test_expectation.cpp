@@ -44,6 +44,16 @@ TEST_CASE("expect: timing") {
     CHECK(e.earliest_s == 2);
     CHECK(e.latest_s == 5);
   }
+  SUBCASE("keepalive: the default wait covers a broker that takes another 1.5 x keepalive to notice") {
+    auto s = setup(end_mode::keepalive);
+    const auto e = expect(s);
+    CHECK(e.notice_s == 3);
+    CHECK(default_timeout(e) == 9); // 1.5 x 2 + 2 tolerance + 3 late + 1 (mosquitto: 5 to 8 s)
+    s.will_delay = 5;
+    s.session_expiry = 0xFFFFFFFF;
+    CHECK(default_timeout(expect(s)) == 14); // plus the will delay
+    CHECK(expect(setup(end_mode::abrupt)).notice_s == 0);
+  }
   SUBCASE("the will delay adds to the end, cut short by the session expiry") {
     auto s = setup(end_mode::abrupt);
     s.will_delay = 5;
