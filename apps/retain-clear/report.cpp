@@ -3,6 +3,7 @@
 
 #include "common/json_message.hpp"
 #include "common/stdout_writer.hpp"
+#include "common/text_escape.hpp"
 
 #include <cstdio>
 #include <string_view>
@@ -106,22 +107,22 @@ std::string text_report(const run_report &r, const std::vector<retained_entry> &
     switch (e.state) {
     case entry_state::found:
       out += r.dry_run ? "would clear  " : "found        ";
-      out += e.topic + "  (" + std::to_string(e.payload.size()) +
+      out += escaped(e.topic) + "  (" + std::to_string(e.payload.size()) +
              (e.payload.size() == 1 ? " byte, QoS " : " bytes, QoS ") +
              std::to_string(static_cast<int>(e.qos)) + ")\n";
       break;
     case entry_state::pending:
-      out += "unconfirmed  " + e.topic + "\n";
+      out += "unconfirmed  " + escaped(e.topic) + "\n";
       break;
     case entry_state::cleared:
-      out += "cleared      " + e.topic + "\n";
+      out += "cleared      " + escaped(e.topic) + "\n";
       break;
     case entry_state::failed:
-      out += "failed       " + e.topic + "  " + std::string(protocol::reason_code_name(e.reason)) + " (" +
-             hex_code(e.reason) + ")" + (e.detail.empty() ? "" : ": " + e.detail) + "\n";
+      out += "failed       " + escaped(e.topic) + "  " + std::string(protocol::reason_code_name(e.reason)) + " (" +
+             hex_code(e.reason) + ")" + (e.detail.empty() ? "" : ": " + escaped(e.detail)) + "\n";
       break;
     case entry_state::kept:
-      out += "still there  " + e.topic + "  (the broker acknowledged the clear but kept the message)\n";
+      out += "still there  " + escaped(e.topic) + "  (the broker acknowledged the clear but kept the message)\n";
       break;
     }
   }
@@ -131,7 +132,7 @@ std::string text_report(const run_report &r, const std::vector<retained_entry> &
       kept.insert(e.topic);
   for (const auto &topic : r.still_present)
     if (kept.count(topic) == 0)
-      out += "still there  " + topic + "\n";
+      out += "still there  " + escaped(topic) + "\n";
   out += "found " + std::to_string(t.found);
   if (r.dry_run) {
     out += ", nothing cleared (dry run)";
