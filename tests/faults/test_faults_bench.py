@@ -28,9 +28,9 @@ class BenchFaults(unittest.TestCase):
         self.proxy = FaultProxy(self.broker.port).start()
         self.addCleanup(self.proxy.stop)
 
-    def bench(self, *args):
+    def bench(self, *args, keepalive=2):
         run = Measured(["mqtk-bench", *self.proxy.client_args(), "pubsub", "--json", "--interval", "0.2",
-                        "-k", "2", *args])
+                        "-k", str(keepalive), *args])
         self.addCleanup(run.__exit__)
         return run
 
@@ -84,7 +84,7 @@ class BenchFaults(unittest.TestCase):
         self.assertGreater(s["connections"]["lost"], 0, r.text)
 
     def test_paused_broker_within_the_keepalive_loses_nothing(self):
-        run = self.bench("-C", "2", "-q", "1", "--rate", "200", "-D", "3", "-k", "10")
+        run = self.bench("-C", "2", "-q", "1", "--rate", "200", "-D", "3", keepalive=10)
         self.wait_progress(run)
         self.broker.proc.send_signal(signal.SIGSTOP)
         time.sleep(1)

@@ -18,13 +18,23 @@ TEST_CASE("session: keepalive") {
   f.s.tick(f.now);
   CHECK(f.sent().empty());
 
-  SUBCASE("any packet sent moves the deadline") {
+  SUBCASE("traffic both ways moves the deadline") {
     f.s.publish(make_publish("a", "x", protocol::qos::at_most_once), f.now);
     f.sent();
+    f.broker_sends("30 05 0001 61 00 78"); // PUBLISH QoS 0 "a": "x"
     f.advance(30s); // 89 s
     f.s.tick(f.now);
     CHECK(f.sent().empty());
     CHECK(*f.s.next_deadline() == protocol::time_point{} + 119s);
+  }
+  SUBCASE("sending alone does not: a silent broker gets a PINGREQ after the interval") {
+    // A QoS 0 publisher writes all the time; without this it would never notice a dead broker.
+    f.s.publish(make_publish("a", "x", protocol::qos::at_most_once), f.now);
+    f.sent();
+    CHECK(*f.s.next_deadline() == protocol::time_point{} + 60s);
+    f.advance(1s); // 60 s: nothing received since the CONNACK
+    f.s.tick(f.now);
+    CHECK(f.sent() == strings{"C0 00"});
   }
   SUBCASE("PINGREQ when due, PINGRESP clears the wait") {
     f.advance(1s); // 60 s

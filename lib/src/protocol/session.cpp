@@ -107,6 +107,7 @@ void session::commit_input(std::size_t n, time_point now) {
       fail(decoder_.error(), decoder_.error_detail());
       return;
     case decode_status::ready:
+      last_received_ = now;
       handle(packet_, now);
       break;
     }
@@ -207,7 +208,7 @@ void session::tick(time_point now) {
     return;
   }
   const auto interval = std::chrono::seconds(limits_.keep_alive);
-  if (now >= last_sent_ + interval) {
+  if (now >= std::min(last_sent_, last_received_) + interval) {
     queue(pingreq{}, now);
     pingresp_deadline_ = now + interval;
   }
@@ -218,7 +219,7 @@ std::optional<time_point> session::next_deadline() const noexcept {
     return std::nullopt;
   if (pingresp_deadline_)
     return pingresp_deadline_;
-  return last_sent_ + std::chrono::seconds(limits_.keep_alive);
+  return std::min(last_sent_, last_received_) + std::chrono::seconds(limits_.keep_alive);
 }
 
 void session::take_output(std::vector<std::uint8_t> &buffer) {

@@ -28,6 +28,7 @@ class _Link:
         self.client = client
         self.upstream = upstream
         self.closed = False
+        self.dead = False  # blackholed: drops everything until closed
 
     def close(self, reset=False):
         if self.closed:
@@ -82,7 +83,7 @@ class FaultProxy:
             self._stalled |= {"up", "down"} if direction == "both" else {direction}
 
     def resume(self):
-        """Ends stall, blackhole and drip."""
+        """Ends stall and drip, and the blackhole for new connections (blackholed ones stay dead)."""
         with self._lock:
             self._stalled.clear()
             self._blackhole = False
@@ -90,9 +91,13 @@ class FaultProxy:
             self._lock.notify_all()
 
     def blackhole(self):
-        """Drops every byte both ways from now on, keeping the connections open (no FIN, no RST)."""
+        """The path dies: every current connection drops every byte both ways from now on and for
+        good (TCP cannot lose bytes and go on, so a blackholed link never carries data again), with
+        neither FIN nor RST. New connections are blackholed too until resume()."""
         with self._lock:
             self._blackhole = True
+            for link in self._links:
+                link.dead = True
             self._lock.notify_all()
 
     def drip(self, bytes_per_chunk=1, delay=0.01):
@@ -161,6 +166,8 @@ class FaultProxy:
                     break
                 with self._lock:
                     if self._blackhole:
+                        link.dead = True
+                    if link.dead:
                         continue
                     # a stall that started while recv() waited holds this chunk too
                     while direction in self._stalled and not link.closed and not self._stopping:
@@ -171,7 +178,7 @@ class FaultProxy:
         except OSError:
             pass
         finally:
-            if not self._blackhole:
+            if not link.dead:
                 link.close()
 
     def start(self):

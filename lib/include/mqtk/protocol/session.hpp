@@ -98,7 +98,8 @@ public:
   void commit_input(std::size_t n, time_point now);
   // The transport closed (either side). In-flight state is kept for the next start().
   void connection_closed(time_point now);
-  // Advances timers: queues PINGREQ when due, fails with errc::timeout when PINGRESP is late.
+  // Advances timers: queues PINGREQ when nothing was sent or nothing received for the keepalive
+  // interval, fails with errc::timeout when PINGRESP is late.
   void tick(time_point now);
   // When tick() must next be called; nullopt when no timer runs.
   std::optional<time_point> next_deadline() const noexcept;
@@ -180,8 +181,10 @@ private:
   bool auth_enabled_ = false;
   bool clean_start_sent_ = true;
 
-  // Keepalive.
+  // Keepalive: a PINGREQ is due once nothing was sent, or nothing was received, for the interval
+  // (a QoS 0 publisher that only sends still finds out that its broker went silent).
   time_point last_sent_{};
+  time_point last_received_{};
   std::optional<time_point> pingresp_deadline_;
 
   // Outbound QoS 1/2 in send order, and pending SUBSCRIBE/UNSUBSCRIBE ids.
