@@ -3,7 +3,6 @@ nothing is found or the broker cannot be reached, a non-empty FILE is refused wi
 replaced through a temporary file in the same directory, the clears come only after it is complete
 on disk, and a full disk stops the run before anything is cleared."""
 
-import contextlib
 import json
 import os
 import resource
@@ -15,6 +14,7 @@ import unittest
 
 import mqtk_testlib as t
 from mqtk_testlib import scripted_broker as sb
+from mqtk_testlib.fault_lab import small_disk
 
 OLD = b'{"topic":"earlier/run","payload":"the only copy","payload_encoding":"utf8","qos":1,"retain":true}\n'
 
@@ -48,26 +48,6 @@ def read(path):
 def write(path, data):
     with open(path, "wb") as f:
         f.write(data)
-
-
-@contextlib.contextmanager
-def small_disk(size_kib=64):
-    """A directory where writes fail once about size_kib KiB are used: a tmpfs of that size when
-    mounting works (ENOSPC, "No space left on device"), else None and the caller limits the file
-    size of the tool instead. The mount never outlives the block."""
-    path = tempfile.mkdtemp(prefix="mqtk-small-disk-")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", path],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
-    try:
-        yield path, mounted
-    finally:
-        if mounted:
-            subprocess.run(["umount", path], check=False)
-            if os.path.ismount(path):
-                subprocess.run(["umount", "-l", path], check=False)
-        for name in os.listdir(path):
-            os.unlink(os.path.join(path, name))
-        os.rmdir(path)
 
 
 def run_limited(args, max_file_bytes=None, timeout=30):

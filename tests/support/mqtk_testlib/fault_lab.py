@@ -8,6 +8,7 @@ measured, numbered message streams, and exact checks of which numbers arrived.
     check_exactly_once(testcase, got, 1000)     # or check_at_least_once (QoS 1 may duplicate)
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -200,3 +201,23 @@ def check_in_order(testcase, got):
             seen.add(n)
             firsts.append(n)
     testcase.assertEqual(firsts, sorted(firsts), "messages overtook each other")
+
+
+@contextlib.contextmanager
+def small_disk(size_kib=64):
+    """A directory where writes fail once about size_kib KiB are used: a tmpfs of that size when
+    mounting works (ENOSPC, "No space left on device"), else None and the caller limits the file
+    size of the tool instead. The mount never outlives the block."""
+    path = tempfile.mkdtemp(prefix="mqtk-small-disk-")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", path],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    try:
+        yield path, mounted
+    finally:
+        if mounted:
+            subprocess.run(["umount", path], check=False)
+            if os.path.ismount(path):
+                subprocess.run(["umount", "-l", path], check=False)
+        for name in os.listdir(path):
+            os.unlink(os.path.join(path, name))
+        os.rmdir(path)
