@@ -66,7 +66,7 @@ def main():
     args = ap.parse_args()
     duration = args.minutes * 60
 
-    broker = t.Mosquitto(persistence=True, log_type=("error", "subscribe"),
+    broker = t.Mosquitto(persistence=True,
                          extra_config=["max_queued_messages 0", "max_inflight_messages 0"]).start()
     out_path = os.path.join(args.out, "soak-sub.out")
     sub_out = open(out_path, "wb")
