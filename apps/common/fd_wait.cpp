@@ -91,7 +91,9 @@ fd_wait::~fd_wait() {
   impl_->epoll.close(ignored);
 }
 
-bool fd_wait::usable() const noexcept { return impl_->usable; }
+bool fd_wait::usable() const noexcept {
+  return impl_->usable;
+}
 
 void fd_wait::writable(std::function<void()> fn) {
   if (impl_->usable)

@@ -13,7 +13,7 @@
 namespace mqtk::apps {
 
 fd_writer::fd_writer(int fd) : fd_(fd) {
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0)
     return;
   if (S_ISSOCK(st.st_mode)) {

@@ -73,8 +73,8 @@ private:
   runtime::timer retry_timer_; // waits for writability when fd_wait cannot
   runtime::timer drain_timer_; // the drain's deadline and stall limit
   std::string text_;
-  std::size_t written_ = 0;             // bytes of text_ already written
-  std::uint64_t total_written_ = 0;     // bytes written since the start
+  std::size_t written_ = 0;                                     // bytes of text_ already written
+  std::uint64_t total_written_ = 0;                             // bytes written since the start
   std::deque<std::pair<std::uint64_t, std::uint64_t>> records_; // (end offset, records ending there)
   std::uint64_t unwritten_records_ = 0;
   bool scheduled_ = false;

@@ -38,7 +38,7 @@ struct output_watch::impl {
 
 output_watch::output_watch(runtime &rt, int fd, std::function<void()> on_closed)
     : impl_(std::make_shared<impl>(rt, fd)) {
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) || !impl_->wait.usable())
     return;
   impl_->on_closed = std::move(on_closed);
@@ -51,6 +51,8 @@ output_watch::~output_watch() {
   impl_->wait.cancel();
 }
 
-bool output_watch::active() const noexcept { return impl_->active; }
+bool output_watch::active() const noexcept {
+  return impl_->active;
+}
 
 } // namespace mqtk::apps

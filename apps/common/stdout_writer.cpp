@@ -45,7 +45,9 @@ void failed(int error, const std::string &why = {}) {
   s.broken_pipe = error == EPIPE;
   s.pending.clear();
   if (!s.broken_pipe)
-    print_error("cannot write to stdout: " + (!why.empty() ? why : error != 0 ? std::strerror(error) : "write failed"));
+    print_error("cannot write to stdout: " + (!why.empty() ? why
+                                              : error != 0 ? std::strerror(error)
+                                                           : "write failed"));
 }
 
 // Writes what stdout takes now; false once output failed.
@@ -79,8 +81,9 @@ bool wait_until(std::size_t keep, std::chrono::seconds limit, bool interrupted) 
     const auto left = std::min(progress_at + limit, deadline) - now;
     if (left <= clock::duration::zero()) {
       const std::string lost = std::to_string(s.pending.size()) + " byte(s) were not written";
-      failed(0, now >= deadline ? "interrupted; " + lost
-                                : "its reader took nothing for " + std::to_string(limit.count()) + " s; " + lost);
+      failed(0, now >= deadline
+                    ? "interrupted; " + lost
+                    : "its reader took nothing for " + std::to_string(limit.count()) + " s; " + lost);
       return false;
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1;

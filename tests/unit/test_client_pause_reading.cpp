@@ -41,7 +41,7 @@ struct pinging_broker {
       if (ec)
         return;
       if (!connected_) {
-        connected_ = true; // the CONNECT (small enough for one read)
+        connected_ = true;                    // the CONNECT (small enough for one read)
         send({0x20, 0x03, 0x00, 0x00, 0x00}); // CONNACK 5.0, success
       } else {
         for (std::size_t i = 0; i < n; ++i) {
@@ -61,11 +61,12 @@ struct pinging_broker {
       write_next();
   }
   void write_next() {
-    asio::async_write(socket, asio::buffer(out_.front()), [this](const boost::system::error_code &ec, std::size_t) {
-      out_.pop_front();
-      if (!ec && !out_.empty())
-        write_next();
-    });
+    asio::async_write(socket, asio::buffer(out_.front()),
+                      [this](const boost::system::error_code &ec, std::size_t) {
+                        out_.pop_front();
+                        if (!ec && !out_.empty())
+                          write_next();
+                      });
   }
 
   asio::ip::tcp::acceptor acceptor;
