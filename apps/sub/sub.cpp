@@ -54,6 +54,11 @@ std::chrono::milliseconds output_delay() {
   return ::isatty(STDOUT_FILENO) ? std::chrono::milliseconds(0) : std::chrono::milliseconds(10);
 }
 
+// At the end of a run, how long a reader of stdout may take nothing before the rest is given up;
+// after SIGINT/SIGTERM, how long the rest of the output may take in all.
+constexpr std::chrono::seconds output_stall{10};
+constexpr std::chrono::seconds interrupt_flush{2};
+
 class subscriber final : public client::client_handler {
 public:
   subscriber(runtime &rt, sub_options options, client::client_options client_options)
@@ -66,8 +71,16 @@ public:
                 [](const std::string &text) { print_warning(text); }}) {}
 
   void start() {
-    rt_.on_interrupt([this] { end(exit_interrupted); });
+    rt_.on_interrupt([this] { interrupted(); });
     printer_.set_max_payload(o_.max_payload);
+    // Stdout full (its reader stopped reading): stop reading the broker until it takes output
+    // again, so memory holds at most the buffer and one read; TCP pushes back to the broker.
+    out_.on_backpressure([this](bool on) {
+      if (on)
+        client_.pause_reading();
+      else
+        client_.resume_reading();
+    });
     out_.on_failure([this](bool broken_pipe, const std::string &error) {
       if (broken_pipe) {
         end(exit_ok); // the reader went away (| head): end quietly
@@ -246,7 +259,6 @@ public:
   void on_closed(const client::close_reason &why) override {
     burst_.cancel();
     deadline_.cancel();
-    out_.flush();
     const std::size_t unacknowledged = clearing_.size() + clears_.size();
     int status = exit_ok;
     if (status_) {
@@ -258,13 +270,11 @@ public:
     }
     if (unacknowledged > 0 && o_.remove_retained)
       print_error(std::to_string(unacknowledged) + " retained message(s) were not cleared");
-    if (status == exit_ok && output_failed_)
-      status = exit_internal;
     if (status == exit_ok && refused_clears_ > 0)
       status = exit_operation_refused;
     if (status == exit_ok && unacknowledged > 0)
       status = exit_incomplete;
-    rt_.finish(status);
+    finish_output(status);
   }
 
 private:
@@ -350,6 +360,57 @@ private:
     }
   }
 
+  // SIGINT/SIGTERM: ends the run with 130; output still waiting for a stalled reader gets at most
+  // interrupt_flush from now.
+  void interrupted() {
+    interrupted_at_ = std::chrono::steady_clock::now();
+    if (draining_) {
+      drain_output();
+      return;
+    }
+    end(exit_interrupted);
+  }
+
+  // The connection is closed: writes what is left of the output, then ends with status.
+  void finish_output(int status) {
+    final_status_ = status;
+    draining_ = true;
+    drain_output();
+  }
+
+  // Waits for a slow reader while it keeps taking output, for a stalled one at most output_stall,
+  // after SIGINT at most interrupt_flush from the signal.
+  void drain_output() {
+    auto deadline = std::chrono::steady_clock::time_point::max();
+    auto stall = output_stall;
+    if (interrupted_at_) {
+      deadline = *interrupted_at_ + interrupt_flush;
+      stall = interrupt_flush;
+    }
+    out_.drain(deadline, stall, [this] { output_drained(); });
+  }
+
+  void output_drained() {
+    int status = final_status_;
+    if (!out_.failed() && out_.pending() > 0) {
+      // Messages of any QoS were acknowledged when received: the broker will not send them again.
+      const std::string lost = std::to_string(out_.unwritten_records()) +
+                               " received message(s) were not written to stdout; they were already "
+                               "acknowledged to the broker and are lost";
+      if (interrupted_at_) {
+        print_error("interrupted while stdout took no more output: " + lost);
+        status = exit_interrupted;
+      } else {
+        print_error("cannot write to stdout: its reader took nothing for " +
+                    seconds_text(std::chrono::duration<double>(output_stall).count()) + ": " + lost);
+        output_failed_ = true;
+      }
+    }
+    if (status == exit_ok && output_failed_)
+      status = exit_internal;
+    rt_.finish(status);
+  }
+
   void timed_out() {
     if (ending_)
       return;
@@ -402,6 +463,9 @@ private:
   bool connected_before_ = false, awaiting_suback_ = false, ending_ = false, disconnecting_ = false;
   bool awaiting_unsuback_ = false;
   bool output_failed_ = false; // a write to stdout failed (not EPIPE): exit 1
+  bool draining_ = false;      // the connection is closed, the rest of the output is being written
+  int final_status_ = exit_ok;
+  std::optional<std::chrono::steady_clock::time_point> interrupted_at_;
 };
 
 } // namespace

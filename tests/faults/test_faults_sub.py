@@ -3,6 +3,8 @@ forgets the session; a slow consumer. The anchor mosquitto_pub publishes numbere
 straight to the broker; mqtk-sub is the tool under test (through the fault proxy where a case
 needs it)."""
 
+import os
+import re
 import signal
 import subprocess
 import time
@@ -23,10 +25,10 @@ class SubFaults(unittest.TestCase):
         self.proxy = FaultProxy(self.broker.port).start()
         self.addCleanup(self.proxy.stop)
 
-    def subscriber(self, topic, *extra, via_proxy=True, client_id="lab-sub", qos=1, stdout=None):
+    def subscriber(self, topic, *extra, via_proxy=True, client_id="lab-sub", qos=1, stdout=None, keepalive=2):
         target = self.proxy.client_args() if via_proxy else self.broker.client_args()
         sub = Measured(["mqtk-sub", *target, "-t", topic, "-q", str(qos), "-c", "-i", client_id,
-                        "-x", "300", "-k", "2", "--connect-timeout", "2", "--reconnect-timeout", "20",
+                        "-x", "300", "-k", str(keepalive), "--connect-timeout", "2", "--reconnect-timeout", "20",
                         *extra], stdout=stdout)
         self.addCleanup(sub.__exit__)
         self.broker.wait_subscribed(client_id)
@@ -52,6 +54,30 @@ class SubFaults(unittest.TestCase):
                 break
             time.sleep(0.1)
         return sequence_numbers(self.output(sub))
+
+    @staticmethod
+    def read_until_all(stream, count, timeout):
+        """Reads stream until the numbers 1..count were seen in whole lines (or EOF, or timeout);
+        returns all bytes read. Counts as it goes: re-scanning everything per chunk would make a
+        reader slower than the tool under test."""
+        received, seen, scanned = bytearray(), set(), 0
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and len(seen) < count:
+            chunk = stream.read1(1 << 20)
+            if not chunk:
+                break
+            received += chunk
+            end = received.rfind(b"\n") + 1
+            if end > scanned:
+                seen.update(sequence_numbers(bytes(received[scanned:end])))
+                scanned = end
+        return bytes(received)
+
+    def publish_numbered(self, topic, count, width=1000):
+        publisher = subprocess.Popen(["mosquitto_pub", *self.broker.client_args(), "-t", topic, "-q", "1", "-l"],
+                                     stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        publisher.communicate(numbered_lines(count, width=width).encode(), timeout=60)
+        self.assertEqual(publisher.returncode, 0)
 
     def interrupt(self, sub):
         sub.send_signal(signal.SIGINT)
@@ -151,20 +177,70 @@ class SubFaults(unittest.TestCase):
         sub = self.subscriber("lab/s7", stdout=reader.stdin, via_proxy=False)
         reader.stdin.close()
         count = 20000
-        publisher = subprocess.Popen(["mosquitto_pub", *self.broker.client_args(), "-t", "lab/s7", "-q", "1", "-l"],
-                                     stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        publisher.communicate(numbered_lines(count, width=1000).encode(), timeout=60)
-        self.assertEqual(publisher.returncode, 0)
-        received = bytearray()
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline and len(set(sequence_numbers(bytes(received)))) < count:
-            chunk = reader.stdout.read1(1 << 20)
-            if not chunk:
-                break
-            received += chunk
+        self.publish_numbered("lab/s7", count)
+        received = self.read_until_all(reader.stdout, count, 40)
         r = self.interrupt(sub)
-        check_at_least_once(self, sequence_numbers(bytes(received)), count)
+        check_at_least_once(self, sequence_numbers(received), count)
         self.assertLess(r.peak_rss_kib, RSS_LIMIT_KIB, "the slow consumer's stream was buffered in memory")
+
+    def test_sigint_while_stdout_is_never_read_ends_in_bounded_time_and_counts_what_was_not_written(self):
+        # The reader of stdout never reads: SIGINT still ends mqtk-sub within ~2 s with 130, and
+        # says how many received (acknowledged) messages could not be written.
+        read_end, write_end = os.pipe()
+        self.addCleanup(os.close, read_end)
+        with os.fdopen(write_end, "wb") as out:
+            sub = self.subscriber("lab/s8", stdout=out, via_proxy=False)
+        count = 3000
+        self.publish_numbered("lab/s8", count)
+        # The pipe (64 KiB) and the output buffer (256 KiB) fill up; then reading the broker pauses.
+        self.broker.wait_log(r"Sending PUBLISH to lab-sub \(d0, q1, r0, m3000,", timeout=10)
+        time.sleep(1)
+        self.assertTrue(sub.running())
+        started = time.monotonic()
+        sub.send_signal(signal.SIGINT)
+        r = sub.wait(5)
+        took = time.monotonic() - started
+        self.assertEqual(r.status, 130, r.text)
+        self.assertLess(took, 3, r.text)
+        m = re.search(r"interrupted while stdout took no more output: (\d+) received message\(s\) were not "
+                      r"written to stdout; they were already acknowledged to the broker and are lost", r.text)
+        self.assertIsNotNone(m, r.text)
+        unwritten = int(m.group(1))
+        self.assertGreater(unwritten, 0)
+        # Every message acknowledged to the broker was either written whole or counted.
+        os.set_blocking(read_end, False)
+        data = b""
+        try:
+            while chunk := os.read(read_end, 1 << 16):
+                data += chunk
+        except BlockingIOError:
+            pass
+        written = len(data.split(b"\n")) - 1
+        acknowledged = self.broker.log_text().count("Received PUBACK from lab-sub")
+        self.assertEqual(written + unwritten, acknowledged, r.text)
+        self.assertLess(acknowledged, count, "the tool read everything instead of pausing")
+        self.assertLess(r.peak_rss_kib, RSS_LIMIT_KIB)
+
+    def test_reader_stopping_for_four_keepalives_loses_neither_connection_nor_messages(self):
+        # The reader stops for 4 x the keepalive (the broker drops a client silent for 1.5 x):
+        # reading the broker pauses, PINGREQ still goes out, the unread PINGRESPs are not held
+        # against the connection, and everything arrives once the reader reads again.
+        reader = subprocess.Popen(["sh", "-c", "sleep 4; cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.addCleanup(reader.kill)
+        self.addCleanup(reader.stdout.close)
+        sub = self.subscriber("lab/s9", stdout=reader.stdin, via_proxy=False, keepalive=1)
+        reader.stdin.close()
+        count = 3000
+        self.publish_numbered("lab/s9", count)
+        received = self.read_until_all(reader.stdout, count, 20)
+        r = self.interrupt(sub)
+        check_at_least_once(self, sequence_numbers(received), count)
+        self.assertNotIn("connection lost", r.text)
+        self.assertNotIn("reconnect", r.text)
+        log = self.broker.log_text()
+        self.assertNotIn("exceeded timeout", log)
+        self.assertEqual(log.count("New client connected from"), 2, "lab-sub connected again")  # and the publisher
+        self.assertGreaterEqual(log.count("Received PINGREQ from lab-sub"), 3, "no keepalive while paused")
 
 
 if __name__ == "__main__":

@@ -86,6 +86,8 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   bool ever_connected_ = false;
   bool fell_back_ = false;
   bool silent_ = false;
+  bool reading_paused_ = false; // pause_reading(): no read is issued once the connection is up
+  bool read_deferred_ = false;  // the read that pause_reading() held back
   bool up_ = false;        // CONNACK success on the current connection
   bool recovered_ = false; // the current connection had something acknowledged
   clock::time_point up_since_{};
@@ -147,6 +149,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     phase_ = phase::connecting;
     transport_up_ = false;
     writing_ = false;
+    read_deferred_ = false;
     up_ = false;
     recovered_ = false;
     pending_end_.reset();
@@ -170,6 +173,10 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   }
 
   void read() {
+    if (reading_paused_ && up_) {
+      read_deferred_ = true;
+      return;
+    }
     read_span_ = session_.prepare_input(read_size_);
     transport_->async_read(read_span_);
   }
@@ -523,6 +530,24 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
 
   void abort() { finish({close_kind::normal, {}}); }
 
+  // Pausing holds back the next read; a read in progress completes and its packets are handled.
+  // The keepalive timer is re-armed because pausing moves the session's deadline.
+  void set_reading_paused(bool paused) {
+    if (paused == reading_paused_)
+      return;
+    reading_paused_ = paused;
+    const auto now = clock::now();
+    session_.set_input_paused(paused, now);
+    if (phase_ == phase::connected && !silent_ && !pending_end_)
+      if (auto deadline = session_.next_deadline())
+        arm_timer(*deadline);
+    if (!paused && read_deferred_) {
+      read_deferred_ = false;
+      if (transport_ && transport_up_ && phase_ != phase::closed)
+        read();
+    }
+  }
+
   void go_silent() {
     silent_ = true;
     timer_.cancel();
@@ -563,6 +588,8 @@ protocol::send_result client::unsubscribe(const protocol::unsubscribe &request) 
 void client::disconnect(const protocol::disconnect &request) { impl_->disconnect(request); }
 void client::abort() { impl_->abort(); }
 void client::go_silent() { impl_->go_silent(); }
+void client::pause_reading() { impl_->set_reading_paused(true); }
+void client::resume_reading() { impl_->set_reading_paused(false); }
 const protocol::session &client::session() const noexcept { return impl_->session_; }
 bool client::connected() const noexcept { return impl_->phase_ == impl::phase::connected; }
 std::size_t client::pending_output() const noexcept { return impl_->session_.output_size() + impl_->write_buffer_.size(); }

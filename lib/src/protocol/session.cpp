@@ -54,6 +54,7 @@ void session::start(time_point now) {
   limits_ = negotiated_limits{};
   limits_.keep_alive = options_.keep_alive;
   pingresp_deadline_.reset();
+  pingreq_unanswered_ = false;
   inbound_aliases_.clear();
   outbound_aliases_.clear();
   next_outbound_alias_ = 1;
@@ -108,6 +109,10 @@ void session::commit_input(std::size_t n, time_point now) {
       return;
     case decode_status::ready:
       last_received_ = now;
+      // Any packet shows the connection alive: a PINGRESP queued behind a backlog of messages (a
+      // slow reader, or one resuming after a pause) is late without the connection being dead.
+      if (pingresp_deadline_)
+        pingresp_deadline_ = now + std::chrono::seconds(limits_.keep_alive);
       handle(packet_, now);
       break;
     }
@@ -164,8 +169,10 @@ void session::handle(packet &p, time_point now) {
           handle_disconnect(body);
         else if constexpr (std::is_same_v<type, auth>)
           handle_auth(body);
-        else if constexpr (std::is_same_v<type, pingresp>)
+        else if constexpr (std::is_same_v<type, pingresp>) {
           pingresp_deadline_.reset();
+          pingreq_unanswered_ = false;
+        }
         else
           fail(errc::protocol_error, "the broker sent a packet only a client may send");
       },
@@ -185,6 +192,7 @@ void session::fail(std::error_code ec, std::string_view detail) {
 void session::connection_closed(time_point) {
   state_ = session_state::disconnected;
   pingresp_deadline_.reset();
+  pingreq_unanswered_ = false;
   for (const auto &[id, count] : pending_subscribes_) {
     ids_.release(id);
     handler_.on_lost(packet_type::subscribe, id);
@@ -200,6 +208,14 @@ void session::connection_closed(time_point) {
 void session::tick(time_point now) {
   if (state_ != session_state::connected || limits_.keep_alive == 0)
     return;
+  const auto interval = std::chrono::seconds(limits_.keep_alive);
+  if (input_paused_) {
+    if (now >= last_sent_ + interval) {
+      queue(pingreq{}, now);
+      pingreq_unanswered_ = true;
+    }
+    return;
+  }
   if (pingresp_deadline_) {
     if (now >= *pingresp_deadline_) {
       pingresp_deadline_.reset();
@@ -207,7 +223,6 @@ void session::tick(time_point now) {
     }
     return;
   }
-  const auto interval = std::chrono::seconds(limits_.keep_alive);
   if (now >= std::min(last_sent_, last_received_) + interval) {
     queue(pingreq{}, now);
     pingresp_deadline_ = now + interval;
@@ -217,9 +232,25 @@ void session::tick(time_point now) {
 std::optional<time_point> session::next_deadline() const noexcept {
   if (state_ != session_state::connected || limits_.keep_alive == 0)
     return std::nullopt;
+  if (input_paused_)
+    return last_sent_ + std::chrono::seconds(limits_.keep_alive);
   if (pingresp_deadline_)
     return pingresp_deadline_;
   return std::min(last_sent_, last_received_) + std::chrono::seconds(limits_.keep_alive);
+}
+
+void session::set_input_paused(bool paused, time_point now) {
+  if (paused == input_paused_)
+    return;
+  input_paused_ = paused;
+  if (paused) {
+    pingreq_unanswered_ = pingreq_unanswered_ || pingresp_deadline_.has_value();
+    pingresp_deadline_.reset();
+    return;
+  }
+  if (pingreq_unanswered_)
+    pingresp_deadline_ = now + std::chrono::seconds(limits_.keep_alive);
+  pingreq_unanswered_ = false;
 }
 
 void session::take_output(std::vector<std::uint8_t> &buffer) {

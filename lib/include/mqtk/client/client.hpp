@@ -85,6 +85,13 @@ public:
   void abort();
   // Stops sending anything, PINGREQ included, while keeping the socket open (will-test keepalive).
   void go_silent();
+  // Stops reading the connection once it is up (the caller cannot take more messages: its output
+  // is stalled); TCP then pushes back to the broker. Timers and writes go on: PINGREQ is sent on
+  // time, and since a PINGRESP cannot be read meanwhile, none is waited for (see
+  // protocol::session::set_input_paused). Connecting and CONNACK are read regardless.
+  void pause_reading();
+  // Reads again after pause_reading().
+  void resume_reading();
 
   // The session (limits, state, in-flight count).
   const protocol::session &session() const noexcept;

@@ -103,6 +103,10 @@ public:
   void tick(time_point now);
   // When tick() must next be called; nullopt when no timer runs.
   std::optional<time_point> next_deadline() const noexcept;
+  // The caller stopped (paused) or started again reading the connection. While paused a PINGRESP
+  // cannot arrive, so none is waited for: PINGREQ still goes out one interval after the last packet
+  // sent (the broker keeps the connection), and on resume an unanswered PINGREQ gets a full interval.
+  void set_input_paused(bool paused, time_point now);
 
   // Queues a PUBLISH. For QoS 1/2 a packet id is assigned and the message kept until acknowledged.
   // Errors: not_connected, would_block (in-flight window full), invalid_argument (bad topic, QoS over 2,
@@ -186,6 +190,8 @@ private:
   time_point last_sent_{};
   time_point last_received_{};
   std::optional<time_point> pingresp_deadline_;
+  bool input_paused_ = false;
+  bool pingreq_unanswered_ = false; // a PINGREQ went out while input was paused
 
   // Outbound QoS 1/2 in send order, and pending SUBSCRIBE/UNSUBSCRIBE ids.
   struct outbound_message {
