@@ -118,11 +118,12 @@ std::string text_report(const run_report &r, const std::vector<retained_entry> &
       out += "cleared      " + escaped(e.topic) + "\n";
       break;
     case entry_state::failed:
-      out += "failed       " + escaped(e.topic) + "  " + std::string(protocol::reason_code_name(e.reason)) + " (" +
-             hex_code(e.reason) + ")" + (e.detail.empty() ? "" : ": " + escaped(e.detail)) + "\n";
+      out += "failed       " + escaped(e.topic) + "  " + std::string(protocol::reason_code_name(e.reason)) +
+             " (" + hex_code(e.reason) + ")" + (e.detail.empty() ? "" : ": " + escaped(e.detail)) + "\n";
       break;
     case entry_state::kept:
-      out += "still there  " + escaped(e.topic) + "  (the broker acknowledged the clear but kept the message)\n";
+      out +=
+          "still there  " + escaped(e.topic) + "  (the broker acknowledged the clear but kept the message)\n";
       break;
     }
   }
@@ -147,7 +148,8 @@ std::string text_report(const run_report &r, const std::vector<retained_entry> &
   if (r.backup_written)
     out += "; backup in " + r.backup;
   else if (!r.backup.empty())
-    out += "; " + r.backup + " not written" + (t.found == 0 && r.error.empty() ? " (nothing to back up)" : "");
+    out +=
+        "; " + r.backup + " not written" + (t.found == 0 && r.error.empty() ? " (nothing to back up)" : "");
   char elapsed[48];
   std::snprintf(elapsed, sizeof elapsed, " (%.2f s)\n", r.elapsed_s);
   out += elapsed;

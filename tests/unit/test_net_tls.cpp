@@ -215,7 +215,9 @@ TEST_CASE("net tls: a refused client certificate stays a tls failure when our fi
 TEST_CASE("net tls: a reset with nothing before it is still reported as the reset") {
   const auto &certs = test_certs::get();
   boost::asio::io_context io;
-  net_test::tls_echo_server server(io, certs.server, certs.server_key, {.client_ca = "", .max_tls12 = false, .reset_on_failure = false, .reset_on_success = true});
+  net_test::tls_echo_server server(
+      io, certs.server, certs.server_key,
+      {.client_ca = "", .max_tls12 = false, .reset_on_failure = false, .reset_on_success = true});
   recorder r;
   REQUIRE(net_test::connect(io, url("localhost", server.port()), trusting_test_ca(), r).empty());
   REQUIRE(r.connected);

@@ -172,8 +172,7 @@ void session::handle(packet &p, time_point now) {
         else if constexpr (std::is_same_v<type, pingresp>) {
           pingresp_deadline_.reset();
           pingreq_unanswered_ = false;
-        }
-        else
+        } else
           fail(errc::protocol_error, "the broker sent a packet only a client may send");
       },
       p);

@@ -60,10 +60,10 @@ private:
     write("server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n");
     write("dns.ext", "subjectAltName=DNS:localhost\n");
     write("client.ext", "extendedKeyUsage=clientAuth\n");
-    auto sign = [&](const std::string &csr, const std::string &issuer, const std::string &out, const char *ext,
-                    const char *days) {
-      run("openssl x509 -req -in " + csr + " -CA " + issuer + ".pem -CAkey " + issuer + ".key -CAcreateserial -out " +
-          out + " -days " + days + " -extfile " + path(ext));
+    auto sign = [&](const std::string &csr, const std::string &issuer, const std::string &out,
+                    const char *ext, const char *days) {
+      run("openssl x509 -req -in " + csr + " -CA " + issuer + ".pem -CAkey " + issuer +
+          ".key -CAcreateserial -out " + out + " -days " + days + " -extfile " + path(ext));
     };
     c.ca = path("ca.pem");
     run("openssl req -x509" + ec + "-nodes -keyout " + path("ca.key") + " -out " + c.ca +
