@@ -113,7 +113,7 @@ void add_connection_options(CLI::App &app, connection_flags &f) {
 
   const char *will = "Will";
   app.add_option("--will-topic", f.will_topic, "Topic of the Last Will and Testament")->group(will);
-  app.add_option("--will-payload", f.will_payload, "Payload of the will")->group(will);
+  app.add_option("--will-payload", f.will_payload, "Payload of the will (at most 65,535 bytes)")->group(will);
   app.add_option("--will-qos", f.will_qos, "QoS of the will (0, 1 or 2)")->group(will);
   app.add_flag("--will-retain", f.will_retain, "Retain the will")->group(will);
   app.add_option("--will-delay", f.will_delay, "Will delay interval in seconds (MQTT 5)")->group(will);
@@ -297,6 +297,9 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
       return fail("will QoS " + std::to_string(f.will_qos) + " is not 0, 1 or 2");
     if (given(app, "--will-delay") && !v5)
       return fail("--will-delay needs MQTT 5");
+    if (f.will_payload.size() > 65535) // CONNECT carries it with a two-byte length
+      return fail("--will-payload is " + std::to_string(f.will_payload.size()) +
+                  " bytes; MQTT allows at most 65,535");
     protocol::will_options w;
     w.topic = f.will_topic;
     w.payload.assign(f.will_payload.begin(), f.will_payload.end());

@@ -76,6 +76,11 @@ class UsageErrors(SettingsTestCase):
         self.assertEqual(r.stderr.decode(), f"mqtk-pub: {message}\n")
         self.assertNotIn("New client connected", self.broker.log_text()[mark:])
 
+    def test_will_payload_past_the_two_byte_length_is_refused_before_connecting(self):
+        # it used to be dropped silently with the CONNECT: "no CONNACK within the connect timeout"
+        self.check(["-t", "s", "-m", "x", "--will-topic", "w", "--will-payload", "x" * 65536],
+                   "--will-payload is 65536 bytes; MQTT allows at most 65,535")
+
     def test_bad_port_names_its_source(self):
         self.check(["-t", "s", "-m", "x"], "MQTK_PORT 'abc' is not a port number (1-65535)", env={"MQTK_PORT": "abc"})
         path = self.profile("p", "port = 99999\n")
