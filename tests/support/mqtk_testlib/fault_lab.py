@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from .tools import ToolTimeout, _resolve, tool_env
+from .tools import ToolTimeout, _appending, _resolve, tool_env
 
 
 @dataclass
@@ -47,15 +47,19 @@ class Measured:
         if isinstance(input, str):
             input = input.encode()
         self.start = time.monotonic()
-        self.proc = subprocess.Popen(
-            self.argv,
-            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-            stdout=self._out if stdout is None else stdout,
-            stderr=self._err,
-            env=tool_env(env),
-            cwd=cwd,
-            start_new_session=True,
-        )
+        out = _appending(self._out) if stdout is None else None
+        with _appending(self._err) as err:
+            self.proc = subprocess.Popen(
+                self.argv,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=out if stdout is None else stdout,
+                stderr=err,
+                env=tool_env(env),
+                cwd=cwd,
+                start_new_session=True,
+            )
+        if out is not None:
+            out.close()
         self.result = None
         self._peak = 0
         threading.Thread(target=self._watch_rss, daemon=True).start()

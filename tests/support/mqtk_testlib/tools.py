@@ -137,6 +137,13 @@ def run_tool(args, input=None, timeout=30, env=None, cwd=None):
     return ToolResult(proc.returncode, out, err)
 
 
+def _appending(f):
+    """A second, O_APPEND file description of the temporary file f for a child to write: the test
+    reads f while the child writes, and with one shared description the test's seek(0) would make
+    the child's next write land at the start of the file, over earlier output."""
+    return open(f"/proc/self/fd/{f.fileno()}", "ab", buffering=0)
+
+
 class Background:
     """A command running in the background (see start_tool). Output goes to temporary files, so it
     can never block on a full pipe. Use as a context manager: leaving the block kills it if still
@@ -148,15 +155,16 @@ class Background:
         self._err = tempfile.TemporaryFile()
         if isinstance(input, str):
             input = input.encode()
-        self.proc = subprocess.Popen(
-            self.argv,
-            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-            stdout=self._out,
-            stderr=self._err,
-            env=tool_env(env),
-            cwd=cwd,
-            start_new_session=True,
-        )
+        with _appending(self._out) as out, _appending(self._err) as err:
+            self.proc = subprocess.Popen(
+                self.argv,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=tool_env(env),
+                cwd=cwd,
+                start_new_session=True,
+            )
         if input is not None:
             try:
                 self.proc.stdin.write(input)
