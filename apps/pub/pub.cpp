@@ -160,9 +160,9 @@ public:
     if (why.kind != client::close_kind::normal)
       print_error(why.message);
     int status = exit_status_for(why, lost_ + unsent > 0);
-    if (lost_ > 0) {
-      std::string line = std::to_string(lost_) + " message(s) were not acknowledged (" + std::to_string(acknowledged_) +
-                         " acknowledged";
+    if (lost_ + unsent > 0) { // a line read but not yet sent when the connection ended counts too
+      std::string line = std::to_string(lost_ + unsent) + " message(s) were not acknowledged (" +
+                         std::to_string(acknowledged_) + " acknowledged";
       if (line_number_ > 0)
         line += ", stopped after input line " + std::to_string(line_number_);
       print_error(line + ")");
