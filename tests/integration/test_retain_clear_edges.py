@@ -2,33 +2,14 @@
 listing that finds nothing is verified, and over MQTT 3.1.1 a clear the broker acknowledged but did
 not carry out counts as still present, not as cleared."""
 
-import json
 import os
 import pty
 import subprocess
 import unittest
 
 import mqtk_testlib as t
+from test_retain_clear import ACL, ADMIN, clear, seed
 
-ADMIN = ("admin", "s3cret-pw")
-ACL = """topic read locked/#
-topic readwrite free/#
-topic readwrite mqtk/sentinel/#
-user admin
-topic readwrite #
-"""
-
-
-def seed(broker, messages, extra=()):
-    lines = "".join(json.dumps({"retain": True, **m}) + "\n" for m in messages)
-    result = t.run_tool(["mqtk-pub", *broker.client_args(), *extra, "--jsonl"], input=lines)
-    if result.status != 0:
-        raise AssertionError(f"seeding failed: {result}")
-
-
-def clear(broker, *args):
-    status, out, err = t.run_tool(["mqtk-retain-clear", *broker.client_args(), "--json", *args], timeout=30)
-    return status, (json.loads(out) if out.strip() else None), err.decode(errors="replace")
 
 
 class RetainClearEdgesTest(unittest.TestCase):
