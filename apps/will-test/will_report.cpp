@@ -2,6 +2,7 @@
 #include "will-test/will_report.hpp"
 
 #include "common/json_message.hpp"
+#include "common/text_escape.hpp"
 #include "common/stdout_writer.hpp"
 
 #include <cstdio>
@@ -107,9 +108,10 @@ void append_result_table(std::string &out, const std::vector<scenario_result> &r
     pad(out, r.will ? format_seconds(r.latency_s) + " s" : "-", 11);
     out += verdict_text(r) + "\n";
     for (const auto &d : r.differences)
-      out += "    " + d.field + ": expected " + d.expected + ", observed " + d.observed + "\n";
+      // a will's topic, payload and properties come from the broker: one escaped line each
+      out += "    " + d.field + ": expected " + escaped(d.expected) + ", observed " + escaped(d.observed) + "\n";
     if (!r.error.empty())
-      out += "    error: " + r.error + "\n";
+      out += "    error: " + escaped(r.error) + "\n";
     else if (r.skipped())
       out += "    skipped: " + r.expected.why + "\n";
   }

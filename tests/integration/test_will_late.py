@@ -29,7 +29,7 @@ def serve_until(conn, deadline):
             conn.send(sb.packet(sb.PINGRESP))
 
 
-def late_broker(deliver_after):
+def late_broker(deliver_after, payload=PAYLOAD):
     """A script: connection 0 is the observer, connection 1 the will client; the will reaches the
     observer deliver_after seconds after the will client's CONNACK (None: never)."""
     will_connected = threading.Event()
@@ -45,7 +45,7 @@ def late_broker(deliver_after):
                 raise sb.ScriptError("the will client never connected")
             if deliver_after is not None:
                 serve_until(conn, connacked_at[0] + deliver_after)
-                conn.send(sb.publish(TOPIC, PAYLOAD, qos=0))
+                conn.send(sb.publish(TOPIC, payload, qos=0))
             serve_until(conn, time.monotonic() + 15)
         else:
             connacked_at.append(time.monotonic())
@@ -62,8 +62,8 @@ class WillLateTest(unittest.TestCase):
     ARGS = ("--end", "keepalive", "-k", "1", "--tolerance", "0.5", "-V", "5", "--will-topic", TOPIC,
             "--will-payload", PAYLOAD.decode(), "-i", "late-will")
 
-    def run_against(self, deliver_after, *extra):
-        with sb.ScriptedBroker(late_broker(deliver_after)) as broker:
+    def run_against(self, deliver_after, *extra, payload=PAYLOAD):
+        with sb.ScriptedBroker(late_broker(deliver_after, payload)) as broker:
             started = time.monotonic()
             result = t.run_tool(["mqtk-will-test", *broker.client_args(), *self.ARGS, *extra], timeout=20)
             elapsed = time.monotonic() - started
@@ -84,6 +84,13 @@ class WillLateTest(unittest.TestCase):
         self.assertEqual(r["differences"][0]["expected"], "between 0.500 and 2.000 s")
         self.assertTrue(r["differences"][0]["observed"].endswith(" s (late)"))
         self.assertLess(elapsed, 8)  # the will ended the wait
+
+    def test_a_hostile_will_payload_is_escaped_in_the_table(self):
+        # the broker delivers a will whose payload holds terminal control sequences and a newline
+        (status, out, err), _ = self.run_against(1.0, payload=b"\x1b]0;pwned\x07\nforged")
+        self.assertEqual(status, 10, err)
+        self.assertNotIn(b"\x1b", out)
+        self.assertIn(b"observed \\x1b]0;pwned\\x07\\nforged\n", out)
 
     def test_the_table_says_late(self):
         (status, out, err), _ = self.run_against(3.5)
