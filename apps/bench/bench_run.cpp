@@ -39,9 +39,21 @@ std::chrono::steady_clock::duration tick_for(double rate) {
 
 } // namespace
 
+// Prints each interval as a progress line (text or JSON) on stdout.
+struct bench_run::progress_printer final : bench_sink {
+  explicit progress_printer(const bench_options &options) : o(options) {}
+  void on_interval(const bench_interval &interval) override {
+    out.clear();
+    append_progress(out, o, interval);
+    write_stdout(out);
+  }
+  const bench_options &o;
+  std::string out;
+};
+
 // One bench connection: its client and what it has done; forwards events to the run.
 struct bench_run::connection final : client::client_handler {
-  connection(bench_run &owner, role r, std::uint32_t i) : run(owner), kind(r), index(i) {}
+  connection(bench_run &owner, bench_role r, std::uint32_t i) : run(owner), kind(r), index(i) {}
 
   void on_connected(const protocol::connack &, bool) override { run.connected(*this); }
   void on_writable() override { run.pump(*this); }
@@ -54,7 +66,7 @@ struct bench_run::connection final : client::client_handler {
   void on_closed(const client::close_reason &why) override { run.closed(*this, why); }
 
   bench_run &run;
-  role kind;
+  bench_role kind;
   std::uint32_t index; // among connections of the same role
   std::unique_ptr<client::client> client;
   clock::time_point started{};
@@ -67,25 +79,28 @@ struct bench_run::connection final : client::client_handler {
 
 bench_run::bench_run(runtime &rt, const bench_options &options, client::client_options base)
     : rt_(rt), o_(options), base_(std::move(base)), run_id_(std::random_device{}()), connect_timer_(rt),
-      publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt) {
+      publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt),
+      recorder_(run_id_, options.mode == bench_mode::pubsub), totals_(recorder_.totals()) {
+  if (!o_.quiet) {
+    progress_ = std::make_unique<progress_printer>(o_);
+    recorder_.add_sink(*progress_);
+  }
   base_.reconnect.enabled = false; // a lost connection is a result to report, not to hide
   schedule_ = {o_.rate, o_.count, o_.duration,
                o_.rate > 0 ? std::chrono::duration<double>(tick_for(o_.rate)).count() : 0.0};
   due_limit_ = schedule_.messages();
   const bool pubsub = o_.mode == bench_mode::pubsub;
-  const role main_role = o_.mode == bench_mode::conn  ? role::connector
-                         : o_.mode == bench_mode::sub ? role::subscriber
-                                                      : role::publisher;
+  const bench_role role = main_role(o_.mode);
   // pubsub: subscribers connect first so that they see every message.
   if (pubsub)
     for (std::uint32_t i = 0; i < o_.subscribers; ++i)
-      connections_.push_back(std::make_unique<connection>(*this, role::subscriber, i));
+      connections_.push_back(std::make_unique<connection>(*this, bench_role::subscriber, i));
   for (std::uint32_t i = 0; i < o_.clients; ++i)
-    connections_.push_back(std::make_unique<connection>(*this, main_role, i));
+    connections_.push_back(std::make_unique<connection>(*this, role, i));
   for (auto &c : connections_) {
-    if (c->kind == role::subscriber)
+    if (c->kind == bench_role::subscriber)
       ++subscribers_;
-    if (c->kind == role::publisher) {
+    if (c->kind == bench_role::publisher) {
       c->topic = expand_topic(o_.topic, c->index);
       c->payload.assign(o_.size, 'x');
     }
@@ -116,24 +131,12 @@ void bench_run::start_due_connections() {
   while (started_ < connections_.size() && started_ < due) {
     connection &c = *connections_[started_];
     // pubsub publishers wait until every subscriber is subscribed (or gone).
-    if (c.kind == role::publisher && o_.mode == bench_mode::pubsub && ready_ + closed_ < subscribers_)
+    if (c.kind == bench_role::publisher && o_.mode == bench_mode::pubsub && ready_ + closed_ < subscribers_)
       break;
-    auto options = base_;
-    const std::string &prefix = o_.connection.client_id_prefix;
-    const char *tag = c.kind == role::subscriber && o_.mode == bench_mode::pubsub ? "s" : "";
-    if (!o_.connection.client_id.empty())
-      options.session.client_id = o_.connection.client_id;
-    else if (!prefix.empty())
-      options.session.client_id = prefix + tag + std::to_string(c.index);
-    else
-      options.session.client_id = base_.session.client_id + "-" + tag + std::to_string(c.index);
-    if (c.kind == role::publisher)
-      options.session.max_inflight =
-          static_cast<std::uint16_t>(std::min<std::uint32_t>(o_.max_inflight, 65535));
-    c.client = std::make_unique<client::client>(rt_.io(), std::move(options), c);
+    c.client = std::make_unique<client::client>(rt_.io(), fleet_client_options(o_, base_, c.kind, c.index), c);
     c.started = now;
     ++started_;
-    ++totals_.attempted;
+    recorder_.attempted();
     c.client->start();
   }
   if (started_ < connections_.size())
@@ -143,10 +146,9 @@ void bench_run::start_due_connections() {
 void bench_run::connected(connection &c) {
   const auto now = clock::now();
   c.up = true;
-  ++totals_.connected;
-  totals_.connack.record(static_cast<std::uint64_t>(std::chrono::nanoseconds(now - c.started).count()));
+  recorder_.connected(static_cast<std::uint64_t>(std::chrono::nanoseconds(now - c.started).count()));
   last_connack_ = now;
-  if (c.kind == role::subscriber) {
+  if (c.kind == bench_role::subscriber) {
     protocol::subscribe request;
     const std::string filter = o_.mode == bench_mode::pubsub ? subscriber_filter(o_.topic) : o_.topic;
     request.subscriptions.push_back({filter, {static_cast<protocol::qos>(o_.qos)}});
@@ -159,7 +161,7 @@ void bench_run::connected(connection &c) {
   }
   c.ready = true;
   ++ready_;
-  if (phase_ == phase::measuring && c.kind == role::publisher)
+  if (phase_ == phase::measuring && c.kind == bench_role::publisher)
     pump(c);
   check_ready();
 }
@@ -202,8 +204,7 @@ void bench_run::check_ready() {
 void bench_run::begin_measuring() {
   phase_ = phase::measuring;
   measure_start_ = last_report_ = clock::now();
-  if (!o_.quiet)
-    report_timer_.start(seconds(o_.interval), [this] { report_progress(); });
+  report_timer_.start(seconds(o_.interval), [this] { report_progress(); });
   const bool publishes = o_.mode == bench_mode::pub || o_.mode == bench_mode::pubsub;
   if (publishes) {
     publishing_ = true;
@@ -219,7 +220,7 @@ void bench_run::begin_measuring() {
         duration_over_ = true;
         if (o_.rate > 0) // what fell due before the end and a late tick has not sent yet
           for (auto &c : connections_)
-            if (c->kind == role::publisher)
+            if (c->kind == bench_role::publisher)
               pump(*c);
         end_publishing(publish_end::duration);
       } else if (phase_ == phase::measuring) {
@@ -237,14 +238,14 @@ std::uint64_t bench_run::publish_due(clock::time_point now) const {
 
 void bench_run::pump_all() {
   for (auto &c : connections_)
-    if (c->kind == role::publisher)
+    if (c->kind == bench_role::publisher)
       pump(*c);
   if (publishing_)
     publish_timer_.start(o_.rate > 0 ? tick_for(o_.rate) : max_tick, [this] { pump_all(); });
 }
 
 void bench_run::pump(connection &c) {
-  if (!publishing_ || c.kind != role::publisher || !c.up || c.done)
+  if (!publishing_ || c.kind != bench_role::publisher || !c.up || c.done)
     return;
   const std::uint64_t due = publish_due(clock::now());
   while (c.sent < due) {
@@ -272,8 +273,7 @@ void bench_run::pump(connection &c) {
       break;
     }
     ++c.sent;
-    ++totals_.sent;
-    ++interval_.sent;
+    recorder_.sent();
   }
   if (o_.count > 0 && c.sent >= o_.count)
     c.done = true;
@@ -286,7 +286,7 @@ void bench_run::check_publishers_done() {
     return;
   bool all_sent = o_.count > 0;
   for (const auto &c : connections_) {
-    if (c->kind != role::publisher)
+    if (c->kind != bench_role::publisher)
       continue;
     if (c->up && !c->done)
       return;
@@ -298,8 +298,8 @@ void bench_run::check_publishers_done() {
 }
 
 void bench_run::publish_done(connection &c, protocol::reason_code reason, const protocol::properties &props) {
+  recorder_.acknowledged(protocol::is_error(reason));
   if (protocol::is_error(reason)) {
-    ++totals_.refused;
     if (!first_refusal_) {
       first_refusal_ =
           "the broker refused a message on '" + c.topic + "': " + protocol::reason_code_text(reason);
@@ -307,9 +307,6 @@ void bench_run::publish_done(connection &c, protocol::reason_code reason, const 
         *first_refusal_ += ": " + std::string(*props.reason_string);
       print_error(*first_refusal_);
     }
-  } else {
-    ++totals_.acknowledged;
-    ++interval_.acknowledged;
   }
   if (phase_ == phase::draining)
     check_drained();
@@ -318,22 +315,8 @@ void bench_run::publish_done(connection &c, protocol::reason_code reason, const 
 }
 
 void bench_run::message(connection &c, const protocol::publish &p) {
-  ++totals_.received;
-  ++interval_.received;
   last_receive_ = clock::now();
-  const auto header = read_bench_header(p.payload);
-  if (!header || (o_.mode == bench_mode::pubsub && header->run_id != run_id_)) {
-    ++totals_.foreign;
-  } else {
-    const std::uint64_t now = wall_clock_ns();
-    const std::uint64_t latency = now > header->sent_ns ? now - header->sent_ns : 0;
-    totals_.latency.record(latency);
-    interval_latency_.record(latency);
-    const auto seen = c.tracker.observe(header->run_id, header->publisher, header->sequence);
-    if (seen.duplicate)
-      ++totals_.duplicates;
-    totals_.skipped += seen.skipped;
-  }
+  recorder_.received(c.tracker, p.payload, wall_clock_ns());
   if (phase_ == phase::draining)
     check_drained();
   else if (o_.mode == bench_mode::sub && o_.count > 0 && totals_.received >= o_.count &&
@@ -343,15 +326,7 @@ void bench_run::message(connection &c, const protocol::publish &p) {
 
 void bench_run::report_progress() {
   const auto now = clock::now();
-  interval_.elapsed = since(measure_start_, now);
-  interval_.seconds = since(last_report_, now);
-  interval_.connected = totals_.connected - totals_.lost;
-  interval_.latency = &interval_latency_;
-  out_.clear();
-  append_progress(out_, o_, interval_);
-  write_stdout(out_);
-  interval_ = {};
-  interval_latency_.clear();
+  recorder_.end_interval(since(measure_start_, now), since(last_report_, now), totals_.connected - totals_.lost);
   last_report_ = now;
   if (phase_ == phase::measuring || phase_ == phase::draining)
     report_timer_.start(seconds(o_.interval), [this] { report_progress(); });
@@ -377,9 +352,9 @@ void bench_run::check_drained() {
     return;
   std::uint64_t up_subscribers = 0;
   for (const auto &c : connections_) {
-    if (c->kind == role::publisher && c->up && c->client->session().inflight() > 0)
+    if (c->kind == bench_role::publisher && c->up && c->client->session().inflight() > 0)
       return;
-    if (c->kind == role::subscriber && c->up && c->ready)
+    if (c->kind == bench_role::subscriber && c->up && c->ready)
       ++up_subscribers;
   }
   if (o_.mode == bench_mode::pubsub) {
@@ -417,9 +392,9 @@ void bench_run::close_all() {
   // missed what came after, and that counts as loss.
   std::uint64_t subscribed = 0;
   for (auto &c : connections_) {
-    if (c->kind == role::publisher && c->client)
+    if (c->kind == bench_role::publisher && c->client)
       totals_.unacknowledged += c->client->session().inflight();
-    if (c->kind == role::subscriber && c->ready)
+    if (c->kind == bench_role::subscriber && c->ready)
       ++subscribed;
   }
   if (o_.mode == bench_mode::pubsub)
@@ -462,7 +437,7 @@ void bench_run::closed(connection &c, const client::close_reason &why) {
   } else if (phase_ == phase::draining) {
     check_drained();
   } else if (phase_ == phase::measuring) {
-    if (c.kind == role::publisher)
+    if (c.kind == bench_role::publisher)
       check_publishers_done();
     bool any_up = false;
     for (const auto &other : connections_)
@@ -486,6 +461,7 @@ void bench_run::finish() {
   close_timer_.cancel();
   const bool nothing_ran = totals_.connected == 0;
   bool checks_passed = true;
+  recorder_.finish();
   if (!nothing_ran) {
     const auto checks = check_thresholds(o_, totals_);
     out_.clear();

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "bench/bench.hpp"
+#include "bench/bench_fleet.hpp"
+#include "bench/bench_recorder.hpp"
 #include "bench/bench_stats.hpp"
 #include "common/runtime.hpp"
 #include "mqtk/client/client.hpp"
@@ -28,9 +30,9 @@ public:
 
 private:
   using clock = std::chrono::steady_clock;
-  enum class role { connector, publisher, subscriber };
   enum class phase { connecting, measuring, draining, closing, done };
   struct connection;
+  struct progress_printer;
 
   // Connection events.
   void connected(connection &c);
@@ -67,9 +69,9 @@ private:
   std::uint64_t due_limit_ = 0;  // schedule_.messages(): no publisher sends more (0: no limit)
   clock::time_point first_attempt_{}, last_connack_{}, measure_start_{}, last_receive_{}, last_report_{};
   runtime::timer connect_timer_, publish_timer_, report_timer_, end_timer_, drain_timer_, close_timer_;
-  bench_totals totals_;
-  bench_interval interval_;
-  latency_histogram interval_latency_;
+  bench_recorder recorder_;
+  bench_totals &totals_; // recorder_.totals()
+  std::unique_ptr<progress_printer> progress_;
   std::optional<client::close_reason> first_failure_;
   std::optional<std::string> first_refusal_;
   std::string out_;

@@ -1,0 +1,61 @@
+// mqtk-bench: the recorder, every counter and latency sample of a run.
+#include "bench/bench_recorder.hpp"
+
+#include "bench/bench_payload.hpp"
+
+namespace mqtk::apps::bench {
+
+void bench_recorder::connected(std::uint64_t connack_ns) noexcept {
+  ++totals_.connected;
+  totals_.connack.record(connack_ns);
+}
+
+void bench_recorder::sent() noexcept {
+  ++totals_.sent;
+  ++interval_.sent;
+}
+
+void bench_recorder::acknowledged(bool refused) noexcept {
+  if (refused) {
+    ++totals_.refused;
+    return;
+  }
+  ++totals_.acknowledged;
+  ++interval_.acknowledged;
+}
+
+void bench_recorder::received(sequence_tracker &tracker, std::span<const std::uint8_t> payload,
+                              std::uint64_t now_ns) {
+  ++totals_.received;
+  ++interval_.received;
+  const auto header = read_bench_header(payload);
+  if (!header || (own_run_only_ && header->run_id != run_id_)) {
+    ++totals_.foreign;
+    return;
+  }
+  const std::uint64_t latency = now_ns > header->sent_ns ? now_ns - header->sent_ns : 0;
+  totals_.latency.record(latency);
+  interval_latency_.record(latency);
+  const auto seen = tracker.observe(header->run_id, header->publisher, header->sequence);
+  if (seen.duplicate)
+    ++totals_.duplicates;
+  totals_.skipped += seen.skipped;
+}
+
+void bench_recorder::end_interval(double elapsed, double seconds, std::uint64_t connected) {
+  interval_.elapsed = elapsed;
+  interval_.seconds = seconds;
+  interval_.connected = connected;
+  interval_.latency = &interval_latency_;
+  for (bench_sink *sink : sinks_)
+    sink->on_interval(interval_);
+  interval_ = {};
+  interval_latency_.clear();
+}
+
+void bench_recorder::finish() {
+  for (bench_sink *sink : sinks_)
+    sink->on_finish(totals_);
+}
+
+} // namespace mqtk::apps::bench
