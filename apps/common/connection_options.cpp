@@ -69,7 +69,7 @@ environment environment::from_process() {
   return env;
 }
 
-void add_connection_options(CLI::App &app, connection_flags &f) {
+void add_connection_options(CLI::App &app, connection_flags &f, bool reconnects) {
   app.set_help_flag("--help", "Print this help and exit");
   const char *conn = "Connection";
   app.add_option("-h,--host", f.host, "Broker host name or IP address (default localhost)")->group(conn);
@@ -88,10 +88,14 @@ void add_connection_options(CLI::App &app, connection_flags &f) {
       ->group(conn);
   app.add_option("--connect-timeout", f.connect_timeout, "Seconds to wait for the connection and CONNACK (default 10)")
       ->group(conn);
+  const char *no_effect = "Accepted for compatibility, no effect: this tool never reconnects";
   app.add_option("--reconnect-timeout", f.reconnect_timeout,
-                 "Give up SECONDS after a loss unless a connection recovered (something acknowledged, or up 10 s)")
+                 reconnects ? "Give up SECONDS after a loss unless a connection recovered (something "
+                              "acknowledged, or up 10 s)"
+                            : no_effect)
       ->group(conn);
-  app.add_flag("--no-reconnect", f.no_reconnect, "Do not reconnect a lost connection")->group(conn);
+  app.add_flag("--no-reconnect", f.no_reconnect, reconnects ? "Do not reconnect a lost connection" : no_effect)
+      ->group(conn);
   app.add_option("--ws-header", f.ws_headers, "Extra WebSocket upgrade header 'Name: value' (repeatable)")
       ->group(conn);
   app.add_option("--profile", f.profile, "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf")->group(conn);

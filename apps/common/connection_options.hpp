@@ -52,8 +52,10 @@ struct connection_defaults {
   std::optional<double> reconnect_timeout_s;  // nullopt: reconnect forever (sub)
 };
 
-// Adds the shared flags to app (and replaces CLI11's -h help flag by --help, as -h is --host).
-void add_connection_options(CLI::App &app, connection_flags &flags);
+// Adds the shared flags to app (and replaces CLI11's -h help flag by --help, as -h is --host); a tool
+// that never reconnects (reconnects false) still accepts the reconnect flags, and its help says
+// they have no effect.
+void add_connection_options(CLI::App &app, connection_flags &flags, bool reconnects = true);
 
 // Environment variables a tool reads, injectable for tests.
 struct environment {
