@@ -112,15 +112,15 @@ std::string p50_p99_text(const latency_histogram &h) {
 void append_latency_rows(const std::function<void(const char *, const std::string &)> &row,
                          const bench_totals &t, latency_basis basis) {
   if (basis == latency_basis::service_time_only) {
-    row("latency", latency_text(t.latency) + " ms (service time only: no --rate, so no intended send time)");
+    row("latency", latency_text(t.latency) + " ms (service time only: no --rate)");
     return;
   }
   if (basis == latency_basis::response_time)
     row("latency", latency_text(t.latency) + " ms (response time: from the intended send time)");
   else
     row("latency", latency_text(t.latency) + " ms (response time for " + grouped(t.scheduled) + " of " +
-                       grouped(t.latency.count()) + " messages, the rest unpaced: service time)");
-  row("service", latency_text(t.service) + " ms (service time: from the write)");
+                       grouped(t.latency.count()) + " messages; the rest unpaced)");
+  row("service", latency_text(t.service) + " ms (from the write)");
 }
 
 } // namespace
