@@ -19,7 +19,7 @@ struct bench_options {
   std::uint32_t subscribers = 1; // pubsub: subscribing connections
   std::string topic;             // publish topic with %i (client index); sub: the filter
   int qos = 0;
-  std::uint32_t size = 32;           // payload bytes (at least the 24-byte bench header)
+  std::uint32_t size = 32;           // payload bytes (at least the 32-byte bench header)
   double rate = 0;                   // messages per second per publisher; 0: as fast as flow control allows
   std::uint64_t count = 0;           // messages per publisher (sub: in all); 0: until the duration ends
   double duration = 10;              // seconds of publishing (pub, pubsub), receiving (sub), holding (conn)

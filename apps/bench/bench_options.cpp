@@ -101,7 +101,7 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
                  "Topic to publish to, %i is the client index (default mqtk-bench/%i); sub: the filter")
       ->group(load);
   app.add_option("-q,--qos", o.qos, "Quality of service: 0, 1 or 2 (default 0)")->group(load);
-  app.add_option("--size", o.size, "Payload bytes, at least 24 (default 32)")->group(load);
+  app.add_option("--size", o.size, "Payload bytes, at least the 32 of the bench header (default 32)")->group(load);
   app.add_option("--rate", o.rate,
                  "Messages per second per publisher (default: as fast as the broker takes them)")
       ->group(load);
@@ -128,7 +128,7 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   app.add_flag("--json", o.json, "JSON lines on stdout: progress objects, then the summary")->group(report);
   app.add_option("--max-loss", o.max_loss, "Exit 10 when more than PERCENT of the messages were lost")
       ->group(report);
-  app.add_option("--max-p99", o.max_p99, "Exit 10 when the 99th percentile latency exceeds MS milliseconds")
+  app.add_option("--max-p99", o.max_p99, "Exit 10 when the 99th percentile latency (response time with --rate) exceeds MS milliseconds")
       ->group(report);
   app.add_option(
          "--min-rate", o.min_rate,

@@ -1,6 +1,7 @@
 // mqtk-bench: the recorder, every counter and latency sample of a run.
 #include "bench/bench_recorder.hpp"
 
+#include "bench/bench_latency.hpp"
 #include "bench/bench_payload.hpp"
 
 namespace mqtk::apps::bench {
@@ -33,9 +34,15 @@ void bench_recorder::received(sequence_tracker &tracker, std::span<const std::ui
     ++totals_.foreign;
     return;
   }
-  const std::uint64_t latency = now_ns > header->sent_ns ? now_ns - header->sent_ns : 0;
-  totals_.latency.record(latency);
-  interval_latency_.record(latency);
+  const message_latency l = latency_of(*header, now_ns);
+  totals_.latency.record(l.response_ns);
+  totals_.service.record(l.service_ns);
+  interval_latency_.record(l.response_ns);
+  interval_service_.record(l.service_ns);
+  if (l.scheduled) {
+    ++totals_.scheduled;
+    ++interval_.scheduled;
+  }
   const auto seen = tracker.observe(header->run_id, header->publisher, header->sequence);
   if (seen.duplicate)
     ++totals_.duplicates;
@@ -47,10 +54,12 @@ void bench_recorder::end_interval(double elapsed, double seconds, std::uint64_t 
   interval_.seconds = seconds;
   interval_.connected = connected;
   interval_.latency = &interval_latency_;
+  interval_.service = &interval_service_;
   for (bench_sink *sink : sinks_)
     sink->on_interval(interval_);
   interval_ = {};
   interval_latency_.clear();
+  interval_service_.clear();
 }
 
 void bench_recorder::finish() {

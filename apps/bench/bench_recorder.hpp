@@ -37,7 +37,8 @@ public:
   void sent() noexcept;
   // The broker acknowledged a QoS 1/2 message (or refused it, when refused).
   void acknowledged(bool refused) noexcept;
-  // A subscriber received payload at now_ns (CLOCK_REALTIME); tracker is that subscriber's.
+  // A subscriber received payload at now_ns (CLOCK_REALTIME); tracker is that subscriber's. Bench
+  // messages add their response time (latency) and service time (service).
   void received(sequence_tracker &tracker, std::span<const std::uint8_t> payload, std::uint64_t now_ns);
 
   // Ends the current interval: elapsed seconds since measuring began, its length in seconds, the
@@ -55,7 +56,7 @@ private:
   bool own_run_only_;
   bench_totals totals_;
   bench_interval interval_;
-  latency_histogram interval_latency_;
+  latency_histogram interval_latency_, interval_service_;
   std::vector<bench_sink *> sinks_;
 };
 

@@ -2,6 +2,7 @@
 // accounting, draining, and the end with the summary and the exit status.
 #include "bench/bench_run.hpp"
 
+#include "bench/bench_latency.hpp"
 #include "bench/bench_payload.hpp"
 #include "bench/bench_report.hpp"
 #include "common/diagnostics.hpp"
@@ -204,6 +205,7 @@ void bench_run::check_ready() {
 void bench_run::begin_measuring() {
   phase_ = phase::measuring;
   measure_start_ = last_report_ = clock::now();
+  measure_start_wall_ns_ = wall_clock_ns(); // message k of a paced publisher is due k / rate after it
   report_timer_.start(seconds(o_.interval), [this] { report_progress(); });
   const bool publishes = o_.mode == bench_mode::pub || o_.mode == bench_mode::pubsub;
   if (publishes) {
@@ -240,8 +242,16 @@ void bench_run::pump_all() {
   for (auto &c : connections_)
     if (c->kind == bench_role::publisher)
       pump(*c);
-  if (publishing_)
-    publish_timer_.start(o_.rate > 0 ? tick_for(o_.rate) : max_tick, [this] { pump_all(); });
+  if (!publishing_)
+    return;
+  // Paced: wake when the next message falls due (the schedule's time, not one tick after this
+  // wake-up, which would drift and make every message late by up to a tick).
+  auto wait = std::chrono::steady_clock::duration(max_tick);
+  if (o_.rate > 0) {
+    const double elapsed = since(measure_start_, clock::now());
+    wait = std::min(wait, seconds(schedule_.next_send(elapsed) - elapsed) + std::chrono::microseconds(1));
+  }
+  publish_timer_.start(wait, [this] { pump_all(); });
 }
 
 void bench_run::pump(connection &c) {
@@ -255,7 +265,8 @@ void bench_run::pump(connection &c) {
     }
     if (c.client->pending_output() > max_unwritten)
       break;
-    write_bench_header(c.payload, {run_id_, c.index, c.sent, wall_clock_ns()});
+    const std::uint64_t intended = o_.rate > 0 ? intended_send_ns(measure_start_wall_ns_, c.sent, o_.rate) : 0;
+    write_bench_header(c.payload, {run_id_, c.index, c.sent, wall_clock_ns(), intended});
     protocol::publish p;
     p.topic = c.topic;
     p.payload = {c.payload.data(), c.payload.size()};
@@ -279,6 +290,19 @@ void bench_run::pump(connection &c) {
     c.done = true;
   if (c.done)
     check_publishers_done();
+}
+
+void bench_run::count_behind_schedule() {
+  if (o_.rate <= 0)
+    return;
+  const auto now = clock::now();
+  const std::uint64_t due = publish_due(now);
+  schedule_backlog backlog;
+  for (const auto &c : connections_)
+    if (c->kind == bench_role::publisher && c->up && !c->done)
+      backlog.add(since(measure_start_, now), due, c->sent, o_.rate);
+  totals_.behind_schedule = backlog.messages;
+  totals_.behind_schedule_oldest_ns = backlog.oldest_wait_ns;
 }
 
 void bench_run::check_publishers_done() {
@@ -337,6 +361,7 @@ void bench_run::report_progress() {
 void bench_run::end_publishing(publish_end how) {
   if (!publishing_)
     return;
+  count_behind_schedule();
   publishing_ = false;
   publish_timer_.cancel();
   totals_.publish_seconds = schedule_.window(how, since(measure_start_, clock::now()));
@@ -371,6 +396,7 @@ void bench_run::close_all() {
   if (phase_ == phase::connecting)
     totals_.connect_seconds = totals_.connected ? since(first_attempt_, last_connack_) : 0;
   if (publishing_) {
+    count_behind_schedule();
     publishing_ = false;
     totals_.publish_seconds = schedule_.window(publish_end::stopped, since(measure_start_, clock::now()));
   }

@@ -48,6 +48,7 @@ private:
   void pump(connection &c);
   void pump_all();
   void check_publishers_done();
+  void count_behind_schedule(); // --rate: what fell due and was not sent, into the totals
   void end_publishing(publish_end how);
   void check_drained();
   void close_all();
@@ -68,6 +69,7 @@ private:
   publish_schedule schedule_;    // --rate, --count, -D: what publishers are due to send
   std::uint64_t due_limit_ = 0;  // schedule_.messages(): no publisher sends more (0: no limit)
   clock::time_point first_attempt_{}, last_connack_{}, measure_start_{}, last_receive_{}, last_report_{};
+  std::uint64_t measure_start_wall_ns_ = 0; // measure_start_ in CLOCK_REALTIME: the schedule's origin
   runtime::timer connect_timer_, publish_timer_, report_timer_, end_timer_, drain_timer_, close_timer_;
   bench_recorder recorder_;
   bench_totals &totals_; // recorder_.totals()

@@ -64,4 +64,14 @@ double publish_schedule::window(publish_end how, double elapsed_s) const noexcep
   return elapsed_s;
 }
 
+double publish_schedule::next_send(double elapsed_s) const noexcept {
+  // The same count as the run's publish_due (floor(rate x elapsed) + 1 due by now), so the message
+  // this returns the time of is the first one not yet due.
+  const double next_due = (std::floor(rate * elapsed_s) + 1) / rate;
+  if (rate * tick_s <= 1)
+    return next_due;
+  // 1e-9: a due time on the grid computed a hair above it stays on it.
+  return std::ceil(next_due / tick_s - 1e-9) * tick_s;
+}
+
 } // namespace mqtk::apps::bench

@@ -46,6 +46,10 @@ struct publish_schedule {
   // after the start: the duration when it ran out, the count's scheduled time (count / rate) when
   // the publishers finished within a tick of it, else (unpaced, late, stopped) the time it took.
   double window(publish_end how, double elapsed_s) const noexcept;
+  // Seconds after the start when the pacing should next send, elapsed_s after it (paced only):
+  // when the next message falls due (message k at k / rate), or at rates of more than one message
+  // per tick the next multiple of the tick, so that messages go in batches but never drift late.
+  double next_send(double elapsed_s) const noexcept;
 };
 
 // Relative tolerance of --min-rate: a rate at most 0.1% below the limit passes (clock and rounding).
@@ -60,11 +64,17 @@ struct bench_totals {
   // Publishing.
   std::uint64_t sent = 0, acknowledged = 0, refused = 0, unacknowledged = 0;
   double publish_seconds = 0; // the publish window (publish_schedule::window)
+  // With --rate: messages that fell due but were not sent when publishing ended (publishers still
+  // up, held back by flow control or a full socket), and how long the oldest had been due.
+  std::uint64_t behind_schedule = 0, behind_schedule_oldest_ns = 0;
   // Receiving.
   std::uint64_t received = 0, duplicates = 0, skipped = 0, foreign = 0, expected = 0;
   double receive_seconds = 0; // pubsub: the publish window with --rate, else to the last message;
                               // sub: the time it listened
-  latency_histogram latency;  // publish to receipt
+  latency_histogram latency;  // response time: from the intended send time (--rate) to receipt;
+                              // for unpaced messages from the write, the same as service
+  latency_histogram service;  // service time: from the write (handed to the connection) to receipt
+  std::uint64_t scheduled = 0; // bench messages received that carried an intended send time
   // Messages that never arrived: expected - unique received in pubsub, skipped numbers in sub.
   std::uint64_t lost_messages() const noexcept;
   // lost_messages() as a percentage of what should have arrived.
@@ -75,7 +85,9 @@ struct bench_totals {
 struct bench_interval {
   double elapsed = 0, seconds = 0; // since the measurement started; length of this interval
   std::uint64_t connected = 0, sent = 0, acknowledged = 0, received = 0;
-  const latency_histogram *latency = nullptr;
+  const latency_histogram *latency = nullptr; // response time (see bench_totals::latency)
+  const latency_histogram *service = nullptr; // service time (see bench_totals::service)
+  std::uint64_t scheduled = 0;                // samples of latency that had an intended send time
 };
 
 } // namespace mqtk::apps::bench

@@ -18,8 +18,8 @@ def summary_of(result):
     return self_check
 
 
-def bench_header(run_id, publisher, sequence, sent_ns):
-    return b"mqb1" + struct.pack(">IIIQ", run_id, publisher, sequence, sent_ns)
+def bench_header(run_id, publisher, sequence, sent_ns, intended_ns=0):
+    return b"mqb2" + struct.pack(">IIIQQ", run_id, publisher, sequence, sent_ns, intended_ns)
 
 
 class Modes(unittest.TestCase):
@@ -69,7 +69,7 @@ class Modes(unittest.TestCase):
         for line in out:
             payload = bytes.fromhex(line.split()[1])
             self.assertEqual(len(payload), 40)
-            self.assertEqual(payload[:4], b"mqb1")
+            self.assertEqual(payload[:4], b"mqb2")
 
     def test_sub_mode_measures_a_separate_publisher_and_counts_gaps(self):
         sub = t.start_tool(["mqtk-bench", *self.broker.client_args(), "sub", "-t", "bench/t3/#", "-D", "4",
@@ -129,7 +129,7 @@ class Modes(unittest.TestCase):
         r = self.bench("pubsub", "-n", "50", "--rate", "500", "--max-p99", "0.000001", "--min-rate", "1000000")
         self.assertEqual(r.status, 10, r.stderr)
         err = r.stderr.decode()
-        self.assertIn("check failed: p99 latency (ms)", err)
+        self.assertIn("check failed: p99 response time (ms)", err)
         self.assertIn("is below --min-rate", err)
         self.assertRegex(r.stdout.decode(), r"check +--max-p99 .* FAILED")
         ok = self.bench("pubsub", "-n", "50", "--rate", "500", "--max-loss", "0", "--max-p99", "10000")

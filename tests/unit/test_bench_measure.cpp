@@ -47,30 +47,49 @@ TEST_CASE("latency_histogram: small values are exact, empty is zero, merge adds"
 }
 
 TEST_CASE("bench header: golden bytes and round trip") {
-  std::vector<std::uint8_t> payload(32, 'x');
-  write_bench_header(payload, {0x01020304, 7, 0x00010002, 0x1122334455667788ull});
+  std::vector<std::uint8_t> payload(40, 'x');
+  write_bench_header(payload, {0x01020304, 7, 0x00010002, 0x1122334455667788ull, 0x1122334455660000ull});
   const std::vector<std::uint8_t> want = {
-      'm', 'q', 'b', '1',                             // magic
+      'm', 'q', 'b', '2',                             // magic
       0x01, 0x02, 0x03, 0x04,                         // run id
       0x00, 0x00, 0x00, 0x07,                         // publisher index
       0x00, 0x01, 0x00, 0x02,                         // sequence
-      0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, // sent at, ns
+      0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, // written at, ns
+      0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x00, 0x00, // intended send time, ns (0: unpaced)
   };
-  CHECK(std::vector<std::uint8_t>(payload.begin(), payload.begin() + 24) == want);
-  CHECK(payload[24] == 'x');
+  CHECK(bench_header_size == 32);
+  CHECK(std::vector<std::uint8_t>(payload.begin(), payload.begin() + 32) == want);
+  CHECK(payload[32] == 'x');
   const auto h = read_bench_header(payload);
   REQUIRE(h);
   CHECK(h->run_id == 0x01020304);
   CHECK(h->publisher == 7);
   CHECK(h->sequence == 0x00010002);
   CHECK(h->sent_ns == 0x1122334455667788ull);
+  CHECK(h->intended_ns == 0x1122334455660000ull);
+  write_bench_header(payload, {1, 2, 3, 4}); // unpaced: no intended time
+  CHECK(read_bench_header(payload)->intended_ns == 0);
+}
+
+TEST_CASE("bench header: the 24-byte mqb1 of earlier versions is read, without an intended time") {
+  const std::vector<std::uint8_t> v1 = {
+      'm', 'q', 'b', '1', 0, 0, 0, 9, 0, 0, 0, 2, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0x10, 0x00,
+  };
+  const auto h = read_bench_header(v1);
+  REQUIRE(h);
+  CHECK(h->run_id == 9);
+  CHECK(h->publisher == 2);
+  CHECK(h->sequence == 5);
+  CHECK(h->sent_ns == 0x1000);
+  CHECK(h->intended_ns == 0);
 }
 
 TEST_CASE("bench header: short or foreign payloads are not bench messages") {
-  std::vector<std::uint8_t> payload(24, 0);
+  std::vector<std::uint8_t> payload(32, 0);
   CHECK_FALSE(read_bench_header(payload));
-  write_bench_header(payload, {1, 2, 3, 4});
+  write_bench_header(payload, {1, 2, 3, 4, 5});
   CHECK(read_bench_header(payload));
+  CHECK_FALSE(read_bench_header(std::span<const std::uint8_t>(payload.data(), 31))); // mqb2 cut short
   CHECK_FALSE(read_bench_header(std::span<const std::uint8_t>(payload.data(), 23)));
   CHECK(wall_clock_ns() > 1'600'000'000ull * 1'000'000'000ull);
 }

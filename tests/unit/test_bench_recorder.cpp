@@ -16,10 +16,12 @@ struct captured_sink final : bench_sink {
   void on_interval(const bench_interval &interval) override {
     intervals.push_back(interval);
     latency_counts.push_back(interval.latency ? interval.latency->count() : 0);
+    service_max.push_back(interval.service ? interval.service->max() : 0);
   }
   void on_finish(const bench_totals &totals) override { finished_with = totals.received; }
   std::vector<bench_interval> intervals;
   std::vector<std::uint64_t> latency_counts;
+  std::vector<std::uint64_t> service_max; // each interval's largest service time
   std::uint64_t finished_with = ~std::uint64_t{0};
 };
 
@@ -67,6 +69,30 @@ TEST_CASE("recorder: intervals carry their own counts and latency, then start af
   CHECK(t.skipped == 2);
   CHECK(t.latency.min() == 2000);
   CHECK(t.latency.max() == 4000);
+}
+
+TEST_CASE("recorder: response time from the intended send time, service time from the write") {
+  bench_recorder recorder(7, true);
+  captured_sink sink;
+  recorder.add_sink(sink);
+  sequence_tracker tracker;
+  std::vector<std::uint8_t> held_back(bench_header_size, 'x');
+  // Due at 1 s, written at 2 s (the publisher was held back), received 0.5 ms later.
+  write_bench_header(held_back, {7, 0, 0, 2'000'000'000, 1'000'000'000});
+  recorder.received(tracker, held_back, 2'000'500'000);
+  recorder.received(tracker, payload(7, 0, 1, 3'000'000'000), 3'000'200'000); // unpaced
+  recorder.end_interval(1.0, 1.0, 2);
+  const bench_totals &t = recorder.totals();
+  CHECK(t.scheduled == 1);
+  CHECK(t.latency.count() == 2);
+  CHECK(t.service.count() == 2);
+  CHECK(t.latency.max() == 1'000'500'000);
+  CHECK(t.latency.min() == 200'000);
+  CHECK(t.service.max() == 500'000);
+  CHECK(t.service.min() == 200'000);
+  REQUIRE(sink.intervals.size() == 1);
+  CHECK(sink.intervals[0].scheduled == 1);
+  CHECK(sink.service_max[0] == 500'000);
 }
 
 TEST_CASE("recorder: another run's payloads and non-bench payloads are foreign") {

@@ -135,18 +135,121 @@ TEST_CASE("bench report: the JSON summary has the documented fields") {
 TEST_CASE("bench report: progress line in text and JSON") {
   bench_options o;
   o.mode = bench_mode::pubsub;
-  latency_histogram h;
-  h.record(1'000'000);
-  bench_interval i{2.0, 1.0, 3, 12345, 0, 12000, &h};
+  latency_histogram response, service;
+  response.record(1'000'000);
+  service.record(200'000);
+  SUBCASE("paced: response time and service time") {
+    bench_interval i{2.0, 1.0, 3, 12345, 0, 12000, &response, &service, 12000};
+    std::string text;
+    append_progress(text, o, i);
+    CHECK(text == "     2.0 s  connected 3  sent 12,345/s  received 12,000/s  latency p50 1.000 ms, p99 1.000 ms; "
+                  "service p50 0.200 ms, p99 0.200 ms\n");
+    o.json = true;
+    std::string json;
+    append_progress(json, o, i);
+    const auto j = nlohmann::json::parse(json);
+    CHECK(j["type"] == "progress");
+    CHECK(j["sent_per_s"] == 12345.0);
+    CHECK(j["received"] == 12000);
+    CHECK(j["latency_ms"]["p50"] == 1.0);
+    CHECK(j["service_ms"]["p99"] == 0.2);
+  }
+  SUBCASE("closed loop: the latency is named service time") {
+    bench_interval i{2.0, 1.0, 3, 12345, 0, 12000, &service, &service, 0};
+    std::string text;
+    append_progress(text, o, i);
+    CHECK(text == "     2.0 s  connected 3  sent 12,345/s  received 12,000/s  latency p50 0.200 ms, p99 0.200 ms "
+                  "(service time)\n");
+  }
+}
+
+namespace {
+
+// A paced run held back by a 1 s stall: response time up to 1 s, service time small.
+bench_totals stalled_totals() {
+  bench_totals t = sample_totals();
+  t.scheduled = 100;
+  for (int i = 1; i <= 100; ++i)
+    t.service.record(static_cast<std::uint64_t>(i) * 10'000); // 0.01 .. 1 ms
+  t.latency.clear();
+  for (int i = 1; i <= 100; ++i)
+    t.latency.record(static_cast<std::uint64_t>(i) * 10'000'000); // 10 .. 1000 ms
+  t.behind_schedule = 420;
+  t.behind_schedule_oldest_ns = 420'000'000;
+  return t;
+}
+
+} // namespace
+
+TEST_CASE("bench report: a paced run shows response time and service time apart") {
+  bench_options o;
+  o.mode = bench_mode::pubsub;
+  o.rate = 1000;
+  o.max_p99 = 500;
+  const auto t = stalled_totals();
+  const auto checks = check_thresholds(o, t);
+  REQUIRE(checks.size() == 1);
+  CHECK(checks[0].what == "p99 response time (ms)"); // the response time, not the service time
+  CHECK(checks[0].value == doctest::Approx(990).epsilon(0.02));
+  CHECK_FALSE(checks[0].passed);
+
   std::string text;
-  append_progress(text, o, i);
-  CHECK(text == "     2.0 s  connected 3  sent 12,345/s  received 12,000/s  latency p50 1.000 ms, p99 1.000 ms\n");
+  append_summary(text, o, t, checks);
+  CHECK(text.find("420 behind schedule at the end (due, not sent; the oldest for 0.42 s)") != std::string::npos);
+  CHECK(text.find("latency      min 10.000 ms") != std::string::npos);
+  CHECK(text.find("(response time: from the intended send time)") != std::string::npos);
+  CHECK(text.find("service      min 0.010 ms") != std::string::npos);
+  CHECK(text.find("(from the write)") != std::string::npos);
+  CHECK(text.find("service time only") == std::string::npos);
+
   o.json = true;
-  std::string json;
-  append_progress(json, o, i);
-  const auto j = nlohmann::json::parse(json);
-  CHECK(j["type"] == "progress");
-  CHECK(j["sent_per_s"] == 12345.0);
-  CHECK(j["received"] == 12000);
-  CHECK(j["latency_ms"]["p50"] == 1.0);
+  std::string out;
+  append_summary(out, o, t, checks);
+  const auto j = nlohmann::json::parse(out);
+  CHECK(j["latency_basis"] == "response_time");
+  CHECK(j["latency_ms"]["max"] == 1000.0);
+  CHECK(j["latency_ms"]["samples"] == 100);
+  CHECK(j["service_ms"]["max"] == 1.0);
+  CHECK(j["service_ms"]["samples"] == 100);
+  CHECK(j["received"]["scheduled"] == 100);
+  CHECK(j["published"]["behind_schedule"] == 420);
+  CHECK(j["published"]["behind_schedule_oldest_ms"] == 420.0);
+  CHECK(j["checks"][0]["what"] == "p99 response time (ms)");
+}
+
+TEST_CASE("bench report: a closed-loop run says its latency is service time only") {
+  bench_options o;
+  o.mode = bench_mode::pubsub;
+  o.max_p99 = 500;
+  bench_totals t = sample_totals();
+  t.service = t.latency;
+  const auto checks = check_thresholds(o, t);
+  CHECK(checks[0].what == "p99 service time (ms)");
+  std::string text;
+  append_summary(text, o, t, checks);
+  CHECK(text.find("mean 5.050 ms (service time only: no --rate)") != std::string::npos);
+  CHECK(text.find("\nservice ") == std::string::npos); // one row: both figures are the same
+  CHECK(text.find("behind schedule") == std::string::npos);
+  o.json = true;
+  std::string out;
+  append_summary(out, o, t, checks);
+  const auto j = nlohmann::json::parse(out);
+  CHECK(j["latency_basis"] == "service_time_only");
+  CHECK(j["service_ms"]["samples"] == 100);
+  CHECK(j["received"]["scheduled"] == 0);
+  CHECK_FALSE(j["published"].contains("behind_schedule")); // nothing was scheduled
+}
+
+TEST_CASE("bench report: sub mode hearing paced and unpaced publishers says how many were paced") {
+  bench_options o;
+  o.mode = bench_mode::sub;
+  bench_totals t = stalled_totals();
+  t.scheduled = 40;
+  std::string text;
+  append_summary(text, o, t, {});
+  CHECK(text.find("(response time for 40 of 100 messages; the rest unpaced)") != std::string::npos);
+  o.json = true;
+  std::string out;
+  append_summary(out, o, t, {});
+  CHECK(nlohmann::json::parse(out)["latency_basis"] == "mixed");
 }
