@@ -1,5 +1,6 @@
 // mqtk-bench: settings, the file-descriptor limit, and the run.
 #include "bench/bench.hpp"
+#include "bench/bench_merge.hpp"
 #include "bench/bench_run.hpp"
 
 #include "common/diagnostics.hpp"
@@ -36,8 +37,12 @@ bool ensure_descriptors(std::uint64_t connections) {
 
 int main(int argc, char **argv) {
   set_program_name("mqtk-bench");
+  if (argc > 1 && std::string_view(argv[1]) == "merge")
+    return merge_main(argc - 1, argv + 1);
   CLI::App app{"mqtk-bench: load-test an MQTT broker (connection rate, throughput, latency, loss)",
                "mqtk-bench"};
+  app.footer("mqtk-bench merge FILE... combines the --output results of a run's shards (see mqtk-bench merge "
+             "--help).");
   bench_options options;
   if (int status = parse_options(argc, argv, options, app); status >= 0)
     return status;
@@ -50,8 +55,7 @@ int main(int argc, char **argv) {
     print_warning(warning);
   if (resolved.qos && app.count("--qos") == 0 && options.mode != bench_mode::conn)
     options.qos = *resolved.qos;
-  const std::uint64_t connections =
-      options.clients + (options.mode == bench_mode::pubsub ? options.subscribers : 0);
+  const std::uint64_t connections = main_slice(options).count + subscriber_slice(options).count;
   if (!ensure_descriptors(connections))
     return exit_usage;
   if (options.connection.debug)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bench/bench_shard.hpp"
 #include "common/connection_options.hpp"
 
 #include <cstdint>
@@ -32,6 +33,7 @@ struct bench_options {
   std::optional<double> max_loss; // percent; above it: exit 10
   std::optional<double> max_p99;  // milliseconds; above it: exit 10
   std::optional<double> min_rate; // messages per second received (sent for pub); below it: exit 10
+  shard_options shard;            // --shard, --shards, --start-at, --output
 };
 
 // The name of a mode as typed on the command line.
@@ -46,6 +48,13 @@ std::string subscriber_filter(const std::string &pattern);
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after
 // --help/--version. Returns -1 when the caller should go on.
 int parse_options(int argc, char **argv, bench_options &options, CLI::App &app);
+
+// Adds --shard, --shards, --start-at and --output (an option group of their own) to app.
+void add_shard_options(CLI::App &app, bench_options &options);
+
+// Checks and resolves the shard flags after parsing (the shard index from JOB_COMPLETION_INDEX,
+// the start time, the output file); the usage error, or "" when fine.
+std::string shard_options_error(const CLI::App &app, bench_options &options);
 
 // Runs mqtk-bench and returns its exit status.
 int main(int argc, char **argv);

@@ -28,4 +28,24 @@ client::client_options fleet_client_options(const bench_options &o, const client
   return options;
 }
 
+fleet_slice shard_slice(std::uint32_t total, std::uint32_t shard, std::uint32_t shards) noexcept {
+  const std::uint32_t base = total / shards, extra = total % shards;
+  return {shard * base + std::min(shard, extra), base + (shard < extra ? 1 : 0)};
+}
+
+fleet_slice main_slice(const bench_options &o) noexcept {
+  return shard_slice(o.clients, o.shard.index, o.shard.count);
+}
+
+fleet_slice subscriber_slice(const bench_options &o) noexcept {
+  return o.mode == bench_mode::pubsub ? shard_slice(o.subscribers, o.shard.index, o.shard.count) : fleet_slice{};
+}
+
+bench_options shard_view(const bench_options &o) {
+  bench_options view = o;
+  view.clients = main_slice(o).count;
+  view.subscribers = subscriber_slice(o).count;
+  return view;
+}
+
 } // namespace mqtk::apps::bench

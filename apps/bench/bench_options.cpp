@@ -135,6 +135,7 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
          "Exit 10 when fewer messages per second arrived (sent in pub mode, connections in conn mode), "
          "0.1% tolerance")
       ->group(report);
+  add_shard_options(app, o);
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
@@ -183,6 +184,8 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
     if (o.mode == bench_mode::pubsub && !protocol::topic_filter_error(subscriber_filter(o.topic)).empty())
       return usage("in pubsub mode %i must be a whole topic level (like a/%i/b) so subscribers can use +");
   }
+  if (auto problem = shard_options_error(app, o); !problem.empty())
+    return usage(problem);
   return -1;
 }
 

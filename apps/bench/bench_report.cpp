@@ -155,6 +155,13 @@ std::vector<threshold_check> check_thresholds(const bench_options &o, const benc
   return checks;
 }
 
+std::string check_failure_line(const threshold_check &check) {
+  char line[256];
+  std::snprintf(line, sizeof line, "check failed: %s %.3f is %s %s %.3f", check.what.c_str(), check.value,
+                check.flag == "--min-rate" ? "below" : "above", check.flag.c_str(), check.limit);
+  return line;
+}
+
 void append_progress(std::string &out, const bench_options &o, const bench_interval &i) {
   if (o.json) {
     json j = {{"type", "progress"}, {"elapsed_s", round3(i.elapsed)}, {"connected", i.connected}};
@@ -203,6 +210,10 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
     passed = passed && c.passed;
   if (o.json) {
     json j = {{"type", "summary"}, {"mode", mode_name(o.mode)}};
+    if (o.shard.count > 1)
+      j["shard"] = {{"index", o.shard.index}, {"count", o.shard.count}};
+    if (o.shard.merged > 0)
+      j["merged_results"] = o.shard.merged;
     if (o.mode != bench_mode::conn) {
       j["qos"] = o.qos;
       j["topic"] = o.topic;
@@ -242,7 +253,7 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
                 {"duplicates", t.duplicates},
                 {"foreign", t.foreign},
                 {"scheduled", t.scheduled}};
-      if (o.mode == bench_mode::pubsub)
+      if (o.mode == bench_mode::pubsub && o.shard.count == 1) // a shard alone does not know it
         r["expected"] = t.expected;
       j["received"] = r;
       j["latency_ms"] = latency_json(t.latency, true);
@@ -282,6 +293,8 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
     what += ", QoS " + std::to_string(o.qos) + ", topic " + o.topic;
   if (publishes(o.mode))
     what += ", " + grouped(o.size) + "-byte payloads";
+  if (o.shard.count > 1)
+    what += "; shard " + std::to_string(o.shard.index) + " of " + std::to_string(o.shard.count);
   row("run", what);
   std::string conn =
       grouped(t.connected) + " of " + grouped(t.attempted) + " connected in " + fixed(t.connect_seconds, 2) +
@@ -310,7 +323,7 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
     std::string rec =
         grouped(t.received) + " in " + fixed(t.receive_seconds, 2) + " s (" +
         rate_text(per_second(t.received, t.receive_seconds)) + "/s)";
-    if (o.mode == bench_mode::pubsub)
+    if (o.mode == bench_mode::pubsub && o.shard.count == 1)
       rec += " of " + grouped(t.expected) + " expected";
     rec += ", " + grouped(t.lost_messages()) + " lost (" + fixed(t.loss_percent(), 3) + "%), " +
            grouped(t.duplicates) + " duplicates";

@@ -20,6 +20,9 @@ struct threshold_check {
 // Evaluates the thresholds the options ask for against the totals.
 std::vector<threshold_check> check_thresholds(const bench_options &options, const bench_totals &totals);
 
+// The stderr line of a failed check: "check failed: p99 latency (ms) 9.900 is above --max-p99 5.000".
+std::string check_failure_line(const threshold_check &check);
+
 // Appends one progress report (a text line, or a JSON object with "type":"progress") and '\n'.
 void append_progress(std::string &out, const bench_options &options, const bench_interval &interval);
 

@@ -5,15 +5,17 @@
 #include "bench/bench_latency.hpp"
 #include "bench/bench_payload.hpp"
 #include "bench/bench_report.hpp"
+#include "bench/bench_result_file.hpp"
+#include "bench/bench_result_json.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/publish_refusal.hpp"
 #include "common/stdout_writer.hpp"
+#include "mqtk/net/url.hpp"
 #include "mqtk/protocol/error.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <random>
 
 namespace mqtk::apps::bench {
@@ -76,12 +78,15 @@ struct bench_run::connection final : client::client_handler {
   std::vector<std::uint8_t> payload; // publisher: header + filler, rewritten per message
   std::uint32_t sent = 0;            // publisher: next sequence number
   sequence_tracker tracker;          // subscriber
+  std::unique_ptr<stream_receipts> receipts; // subscriber, with --output: what came from whom
 };
 
 bench_run::bench_run(runtime &rt, const bench_options &options, client::client_options base)
     : rt_(rt), o_(options), base_(std::move(base)), run_id_(std::random_device{}()), connect_timer_(rt),
       publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt),
-      recorder_(run_id_, options.mode == bench_mode::pubsub), totals_(recorder_.totals()) {
+      // A pubsub shard also receives (and measures) the other shards' messages: they are its run too.
+      recorder_(run_id_, options.mode == bench_mode::pubsub && options.shard.count == 1), totals_(recorder_.totals()),
+      start_gate_(rt, options.shard.start_at_ns) {
   if (!o_.quiet) {
     progress_ = std::make_unique<progress_printer>(o_);
     recorder_.add_sink(*progress_);
@@ -90,17 +95,19 @@ bench_run::bench_run(runtime &rt, const bench_options &options, client::client_o
   schedule_ = {o_.rate, o_.count, o_.duration,
                o_.rate > 0 ? std::chrono::duration<double>(tick_for(o_.rate)).count() : 0.0};
   due_limit_ = schedule_.messages();
-  const bool pubsub = o_.mode == bench_mode::pubsub;
   const bench_role role = main_role(o_.mode);
-  // pubsub: subscribers connect first so that they see every message.
-  if (pubsub)
-    for (std::uint32_t i = 0; i < o_.subscribers; ++i)
-      connections_.push_back(std::make_unique<connection>(*this, bench_role::subscriber, i));
-  for (std::uint32_t i = 0; i < o_.clients; ++i)
+  // pubsub: subscribers connect first so that they see every message. Indices are global: a
+  // shard runs its slice of them.
+  const fleet_slice subs = subscriber_slice(o_), mains = main_slice(o_);
+  for (std::uint32_t i = subs.first; i < subs.first + subs.count; ++i)
+    connections_.push_back(std::make_unique<connection>(*this, bench_role::subscriber, i));
+  for (std::uint32_t i = mains.first; i < mains.first + mains.count; ++i)
     connections_.push_back(std::make_unique<connection>(*this, role, i));
   for (auto &c : connections_) {
     if (c->kind == bench_role::subscriber)
       ++subscribers_;
+    if (c->kind == bench_role::subscriber && !o_.shard.output.empty())
+      c->receipts = std::make_unique<stream_receipts>();
     if (c->kind == bench_role::publisher) {
       c->topic = expand_topic(o_.topic, c->index);
       c->payload.assign(o_.size, 'x');
@@ -195,6 +202,11 @@ void bench_run::check_ready() {
   totals_.connect_seconds = totals_.connected ? since(first_attempt_, last_connack_) : 0;
   if (ready_ == 0) {
     close_all();
+    return;
+  }
+  if (start_gate_.hold([this] { begin_measuring(); })) { // --start-at: wait connected
+    if (std::none_of(connections_.begin(), connections_.end(), [](const auto &c) { return c->up; }))
+      close_all();
     return;
   }
   begin_measuring();
@@ -341,6 +353,8 @@ void bench_run::publish_done(connection &c, protocol::reason_code reason, const 
 void bench_run::message(connection &c, const protocol::publish &p) {
   last_receive_ = clock::now();
   recorder_.received(c.tracker, p.payload, wall_clock_ns());
+  if (c.receipts)
+    c.receipts->add(p.payload);
   if (phase_ == phase::draining)
     check_drained();
   else if (o_.mode == bench_mode::sub && o_.count > 0 && totals_.received >= o_.count &&
@@ -384,10 +398,17 @@ void bench_run::check_drained() {
   }
   if (o_.mode == bench_mode::pubsub) {
     const std::uint64_t unique = totals_.received - totals_.duplicates - totals_.foreign;
-    if (unique < totals_.sent * up_subscribers)
+    if (unique < totals_.sent * up_subscribers || shard_drain_pending(up_subscribers))
       return;
   }
   close_all();
+}
+
+bool bench_run::shard_drain_pending(std::uint64_t up_subscribers) const {
+  if (o_.shard.count < 2 || due_limit_ == 0)
+    return false;
+  const std::uint64_t unique = totals_.received - totals_.duplicates - totals_.foreign;
+  return unique < due_limit_ * o_.clients * up_subscribers;
 }
 
 void bench_run::close_all() {
@@ -404,6 +425,7 @@ void bench_run::close_all() {
   phase_ = phase::closing;
   for (auto *t : {&connect_timer_, &publish_timer_, &report_timer_, &end_timer_, &drain_timer_})
     t->cancel();
+  start_gate_.cancel();
   if (measured) {
     // pubsub: over the publish window when paced (messages that come after it count: the latency
     // shows how late), else until the last message arrived; sub: the whole time it listened.
@@ -423,7 +445,7 @@ void bench_run::close_all() {
     if (c->kind == bench_role::subscriber && c->ready)
       ++subscribed;
   }
-  if (o_.mode == bench_mode::pubsub)
+  if (o_.mode == bench_mode::pubsub && o_.shard.count == 1) // a shard cannot know what the others sent
     totals_.expected = totals_.sent * subscribed;
   close_timer_.start(close_grace, [this] { finish(); });
   for (auto &c : connections_) {
@@ -491,16 +513,13 @@ void bench_run::finish() {
   if (!nothing_ran) {
     const auto checks = check_thresholds(o_, totals_);
     out_.clear();
-    append_summary(out_, o_, totals_, checks);
-    write_stdout(out_);
+    append_summary(out_, shard_view(o_), totals_, checks);
+    if (o_.shard.output != "-") // else stdout carries the result document alone
+      write_stdout(out_);
     for (const auto &check : checks)
       if (!check.passed) {
         checks_passed = false;
-        char line[256];
-        std::snprintf(line, sizeof line, "check failed: %s %.3f is %s %s %.3f", check.what.c_str(),
-                      check.value, check.flag == "--min-rate" ? "below" : "above", check.flag.c_str(),
-                      check.limit);
-        print_error(line);
+        print_error(check_failure_line(check));
       }
   }
   if (first_failure_ && totals_.failed + totals_.lost > 1) {
@@ -526,7 +545,33 @@ void bench_run::finish() {
     status = exit_operation_refused;
   else if (!checks_passed)
     status = exit_check_failed;
+  if (!o_.shard.output.empty())
+    write_result(status);
   rt_.finish(status);
+}
+
+void bench_run::write_result(int &status) {
+  bench_result r;
+  r.run_id = run_id_;
+  r.status = status;
+  r.measure_start_ns = measure_start_wall_ns_;
+  r.late_start_s = start_gate_.late_seconds();
+  r.broker = net::to_url(base_.endpoint);
+  r.filter = o_.mode == bench_mode::pubsub ? subscriber_filter(o_.topic) : o_.mode == bench_mode::sub ? o_.topic : "";
+  r.options = o_;
+  r.options.connection = {};
+  r.totals = totals_;
+  for (const auto &c : connections_) {
+    if (c->kind == bench_role::publisher)
+      add_publisher(r, c->index, c->sent);
+    if (c->kind == bench_role::subscriber)
+      r.subscribers.push_back({c->index, c->ready, c->receipts ? c->receipts->groups() : std::vector<receipt_group>{}});
+  }
+  if (auto problem = write_result_output(o_.shard, result_document(r)); !problem.empty()) {
+    print_error(problem);
+    if (status == exit_ok)
+      status = exit_internal;
+  }
 }
 
 } // namespace mqtk::apps::bench

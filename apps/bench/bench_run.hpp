@@ -3,6 +3,7 @@
 #include "bench/bench.hpp"
 #include "bench/bench_fleet.hpp"
 #include "bench/bench_recorder.hpp"
+#include "bench/bench_start_gate.hpp"
 #include "bench/bench_stats.hpp"
 #include "common/runtime.hpp"
 #include "mqtk/client/client.hpp"
@@ -56,6 +57,11 @@ private:
   void report_progress();
   void fail(const client::close_reason &why);
   std::uint64_t publish_due(clock::time_point now) const;
+  // Shards: a pubsub drain also waits for what every shard's publishers are due to send (-n, or
+  // --rate x -D), at most --drain.
+  bool shard_drain_pending(std::uint64_t up_subscribers) const;
+  // --output: writes the result document; a failure to write turns status 0 into 1.
+  void write_result(int &status);
 
   runtime &rt_;
   const bench_options &o_;
@@ -77,6 +83,7 @@ private:
   std::optional<client::close_reason> first_failure_;
   std::optional<std::string> first_refusal_;
   std::string out_;
+  start_gate start_gate_;               // --start-at
 };
 
 } // namespace mqtk::apps::bench

@@ -66,4 +66,23 @@ std::uint64_t latency_histogram::percentile(double fraction) const noexcept {
   return max_;
 }
 
+bool latency_histogram::restore_bucket(std::size_t index, std::uint64_t count) noexcept {
+  if (index >= bucket_count)
+    return false;
+  buckets_[index] += count;
+  count_ += count;
+  return true;
+}
+
+bool latency_histogram::restore_summary(std::uint64_t min, std::uint64_t max, double sum) noexcept {
+  if (count_ == 0)
+    return min == 0 && max == 0 && sum == 0;
+  if (min > max || buckets_[bucket_of(min)] == 0 || buckets_[bucket_of(max)] == 0 || !(sum >= 0))
+    return false;
+  min_ = min;
+  max_ = max;
+  sum_ = sum;
+  return true;
+}
+
 } // namespace mqtk::apps::bench

@@ -26,6 +26,16 @@ public:
   // Arithmetic mean of the samples, exact; 0 when empty.
   double mean() const noexcept { return count_ ? sum_ / static_cast<double>(count_) : 0; }
 
+  // Lossless export and import (bench --output, merge): the number of buckets, one bucket's count,
+  // the sum of the samples; restore() adds count samples to bucket index and sets the exact
+  // minimum, maximum and sum (false, nothing changed, when index is out of range or the summary
+  // contradicts the counts).
+  static constexpr std::size_t buckets() noexcept { return bucket_count; }
+  std::uint64_t bucket(std::size_t index) const noexcept { return buckets_[index]; }
+  double sum() const noexcept { return sum_; }
+  bool restore_bucket(std::size_t index, std::uint64_t count) noexcept;
+  bool restore_summary(std::uint64_t min, std::uint64_t max, double sum) noexcept;
+
 private:
   static constexpr int sub_bits = 6;
   static constexpr int magnitudes = 41;
