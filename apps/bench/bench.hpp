@@ -5,11 +5,21 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mqtk::apps::bench {
 
 // What a run does: open connections only, publish, subscribe, or both in one process.
 enum class bench_mode { conn, pub, sub, pubsub };
+
+// The cluster flag (--sub-url) and the brokers it and -h/-L resolve to (resolve_cluster).
+struct cluster_options {
+  std::vector<std::string> sub_urls; // --sub-url values as given
+  // Filled by resolve_cluster before the run:
+  std::vector<broker_entry> brokers;   // every broker once, in the order first named
+  std::vector<std::size_t> main_slots; // the -h/-L entries in order, as indexes into brokers
+  std::vector<std::size_t> sub_slots;  // the --sub-url entries likewise; empty: none given
+};
 
 // Everything mqtk-bench's flags say.
 struct bench_options {
@@ -32,6 +42,7 @@ struct bench_options {
   std::optional<double> max_loss; // percent; above it: exit 10
   std::optional<double> max_p99;  // milliseconds; above it: exit 10
   std::optional<double> min_rate; // messages per second received (sent for pub); below it: exit 10
+  cluster_options cluster;
 };
 
 // The name of a mode as typed on the command line.
@@ -46,6 +57,12 @@ std::string subscriber_filter(const std::string &pattern);
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after
 // --help/--version. Returns -1 when the caller should go on.
 int parse_options(int argc, char **argv, bench_options &options, CLI::App &app);
+
+// Adds the cluster flags (--sub-url) to app, in an option group of their own.
+void add_cluster_options(CLI::App &app, bench_options &options);
+
+// The usage error of the cluster flags for the mode parsed, "" when fine.
+std::string cluster_options_error(const CLI::App &app, const bench_options &options);
 
 // Runs mqtk-bench and returns its exit status.
 int main(int argc, char **argv);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace mqtk::apps::bench {
 
@@ -51,6 +52,13 @@ struct publish_schedule {
 // Relative tolerance of --min-rate: a rate at most 0.1% below the limit passes (clock and rounding).
 inline constexpr double min_rate_tolerance = 0.001;
 
+// One broker of a run and its share of the connections.
+struct broker_share {
+  std::string url; // as the report shows it (no user name or password)
+  std::uint64_t connections = 0, publishers = 0, subscribers = 0; // planned: conn mode's, by role
+  std::uint64_t connected = 0;                                    // got their CONNACK
+};
+
 // The counters of a whole run; the apps' report reads them.
 struct bench_totals {
   // Connections.
@@ -65,6 +73,7 @@ struct bench_totals {
   double receive_seconds = 0; // pubsub: the publish window with --rate, else to the last message;
                               // sub: the time it listened
   latency_histogram latency;  // publish to receipt
+  std::vector<broker_share> brokers; // every broker, in the order first named
   // Messages that never arrived: expected - unique received in pubsub, skipped numbers in sub.
   std::uint64_t lost_messages() const noexcept;
   // lost_messages() as a percentage of what should have arrived.
