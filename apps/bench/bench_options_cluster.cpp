@@ -10,7 +10,9 @@ void add_cluster_options(CLI::App &app, bench_options &o) {
                  "pubsub: broker URL for the subscribers (repeat or comma list, round robin) while publishers use "
                  "-h/-L, so the run measures forwarding between cluster nodes")
       ->group("Cluster")
-      ->allow_extra_args(false);
+      ->type_name("URL")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 std::string cluster_options_error(const CLI::App &app, const bench_options &o) {

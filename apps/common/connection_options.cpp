@@ -71,19 +71,24 @@ std::vector<endpoint_layer> broker_flag_layers(const CLI::App &app, const connec
   if (given(app, "--port"))
     port = std::to_string(f.port);
   if (f.brokers == broker_count::one || !(given(app, "--url") || given(app, "--host"))) {
+    for (const auto &[flag, values, url] :
+         {std::tuple{"-h/--host", &f.hosts, false}, std::tuple{"-L/--url", &f.urls, true}}) {
+      if (values->size() > 1)
+        error = std::string(flag) + " was given " + std::to_string(values->size()) +
+                " times, but takes one broker (only mqtk-bench spreads connections over several)";
+      else if (values->size() == 1)
+        error = single_broker_error(flag, values->front(), url);
+      if (!error.empty())
+        return {};
+    }
     endpoint_layer layer = base;
-    if (given(app, "--url"))
-      layer.url = f.url;
+    if (!f.urls.empty())
+      layer.url = f.urls.front();
     else if (given(app, "--unix"))
       layer.url = "unix://" + f.unix_path;
-    if (given(app, "--host"))
-      layer.host = f.host;
+    if (!f.hosts.empty())
+      layer.host = f.hosts.front();
     layer.port = port;
-    for (const auto &[flag, value, url] : {std::tuple{"-h/--host", layer.host, false},
-                                           std::tuple{"-L/--url", given(app, "--url") ? layer.url : std::nullopt, true}})
-      if (value)
-        if (error = single_broker_error(flag, *value, url); !error.empty())
-          return {};
     return {layer};
   }
   std::vector<endpoint_layer> layers;
@@ -158,28 +163,30 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
   app.set_help_flag("--help", "Print this help and exit");
   const char *conn = "Connection";
   f.brokers = count;
-  if (count == broker_count::several) {
-    app.add_option("-h,--host", f.hosts,
-                   "Broker HOST[:PORT] (default localhost); several: repeat -h or list them with commas, "
-                   "and connections are spread round robin")
-        ->group(conn)
-        ->allow_extra_args(false);
-  } else {
-    app.add_option("-h,--host", f.host, "Broker host name or IP address (default localhost)")->group(conn);
-  }
+  const bool several = count == broker_count::several;
+  // Both modes collect every value; broker_count::one refuses more than one when resolving.
+  app.add_option("-h,--host", f.hosts,
+                 several ? "Broker HOST[:PORT] (default localhost); several: repeat -h or list them with commas, "
+                           "and connections are spread round robin"
+                         : "Broker host name or IP address (default localhost)")
+      ->group(conn)
+      ->allow_extra_args(false)
+      ->type_name(several ? "HOST[:PORT]" : "TEXT")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("-p,--port", f.port,
-                 count == broker_count::several ? "Broker port of -h entries without one (default 1883, 8883 with TLS)"
-                                                : "Broker port (default 1883, 8883 with TLS)")
+                 several ? "Broker port of -h entries without one (default 1883, 8883 with TLS)"
+                         : "Broker port (default 1883, 8883 with TLS)")
       ->group(conn);
-  const char *url_help =
+  const std::string url_help =
       "Broker URL: mqtt://, mqtts://, ws://, wss://[user[:pass]@]host[:port][/path] or unix:///path";
-  if (count == broker_count::several)
-    app.add_option("-L,--url", f.urls,
-                   std::string(url_help) + "; several: repeat -L or list them with commas (round robin)")
-        ->group(conn)
-        ->allow_extra_args(false);
-  else
-    app.add_option("-L,--url", f.url, url_help)->group(conn);
+  app.add_option("-L,--url", f.urls, several ? url_help + "; several: repeat -L or list them with commas (round robin)"
+                                             : url_help)
+      ->group(conn)
+      ->allow_extra_args(false)
+      ->type_name(several ? "URL" : "TEXT")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--unix", f.unix_path, "Connect to the broker's Unix domain socket at PATH")->group(conn);
   app.add_option("-V,--protocol-version", f.protocol_version,
                  "MQTT version: 5, 311 or 31 (default 5, falling back to 3.1.1 if refused)")

@@ -20,10 +20,8 @@ enum class broker_count { one, several };
 // The shared connection, authentication, session, will and TLS flags as typed (GUIDE §4).
 struct connection_flags {
   broker_count brokers = broker_count::one; // set by add_connection_options
-  std::string host;                         // broker_count::one
+  std::vector<std::string> hosts, urls;     // every -h / -L value as given
   std::uint32_t port = 0;
-  std::string url;                          // broker_count::one
-  std::vector<std::string> hosts, urls;     // broker_count::several: every -h / -L value as given
   std::string unix_path;
   std::string protocol_version; // "5", "311", "31" (also mqttv5, mqttv311, mqttv31)
   std::string client_id;
