@@ -10,6 +10,7 @@ void add_cluster_options(CLI::App &app, bench_options &o) {
                  "pubsub: broker URL for the subscribers (repeat or comma list, round robin) while publishers use "
                  "-h/-L, so the run measures forwarding between cluster nodes")
       ->group("Cluster")
+      ->allow_extra_args(false)
       ->type_name("URL")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

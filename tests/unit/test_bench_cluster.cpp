@@ -189,7 +189,7 @@ TEST_CASE("broker lists: a tool's own URL list flag resolves the same way") {
 TEST_CASE("bench brokers: connections go round robin per role; --sub-url is the subscribers'") {
   auto line = bench_resolve({"-h", "a:1,b:2", "--sub-url", "mqtt://c:3,mqtt://a:1", "pubsub", "-C", "3", "-s", "3"});
   REQUIRE(line.status == -1);
-  REQUIRE(line.error.empty());
+  REQUIRE_MESSAGE(line.error.empty(), line.error);
   const bench_options &o = line.options;
   REQUIRE(o.cluster.brokers.size() == 3); // a:1 named twice is one broker
   CHECK(o.cluster.main_slots == std::vector<std::size_t>{0, 1});
