@@ -1,6 +1,7 @@
 // mqtk-bench: settings, the file-descriptor limit, and the run.
 #include "bench/bench.hpp"
 #include "bench/bench_merge.hpp"
+#include "bench/bench_cluster.hpp"
 #include "bench/bench_run.hpp"
 
 #include "common/diagnostics.hpp"
@@ -49,6 +50,10 @@ int main(int argc, char **argv) {
   auto resolved = resolve_connection(app, options.connection, environment::from_process(), {"bench", 0.0});
   if (!resolved.error.empty()) {
     print_error(resolved.error);
+    return exit_usage;
+  }
+  if (auto problem = resolve_cluster(options, resolved); !problem.empty()) {
+    print_error(problem);
     return exit_usage;
   }
   for (const auto &warning : resolved.warnings)

@@ -6,11 +6,21 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mqtk::apps::bench {
 
 // What a run does: open connections only, publish, subscribe, or both in one process.
 enum class bench_mode { conn, pub, sub, pubsub };
+
+// The cluster flag (--sub-url) and the brokers it and -h/-L resolve to (resolve_cluster).
+struct cluster_options {
+  std::vector<std::string> sub_urls; // --sub-url values as given
+  // Filled by resolve_cluster before the run:
+  std::vector<broker_entry> brokers;   // every broker once, in the order first named
+  std::vector<std::size_t> main_slots; // the -h/-L entries in order, as indexes into brokers
+  std::vector<std::size_t> sub_slots;  // the --sub-url entries likewise; empty: none given
+};
 
 // Everything mqtk-bench's flags say.
 struct bench_options {
@@ -34,6 +44,7 @@ struct bench_options {
   std::optional<double> max_p99;  // milliseconds; above it: exit 10
   std::optional<double> min_rate; // messages per second received (sent for pub); below it: exit 10
   shard_options shard;            // --shard, --shards, --start-at, --output
+  cluster_options cluster;
 };
 
 // The name of a mode as typed on the command line.
@@ -55,6 +66,11 @@ void add_shard_options(CLI::App &app, bench_options &options);
 // Checks and resolves the shard flags after parsing (the shard index from JOB_COMPLETION_INDEX,
 // the start time, the output file); the usage error, or "" when fine.
 std::string shard_options_error(const CLI::App &app, bench_options &options);
+// Adds the cluster flags (--sub-url) to app, in an option group of their own.
+void add_cluster_options(CLI::App &app, bench_options &options);
+
+// The usage error of the cluster flags for the mode parsed, "" when fine.
+std::string cluster_options_error(const CLI::App &app, const bench_options &options);
 
 // Runs mqtk-bench and returns its exit status.
 int main(int argc, char **argv);

@@ -1,6 +1,8 @@
 // mqtk-bench: the plan of the fleet, which options each connection gets.
 #include "bench/bench_fleet.hpp"
 
+#include "bench/bench_cluster.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -23,6 +25,8 @@ client::client_options fleet_client_options(const bench_options &o, const client
     options.session.client_id = prefix + tag + std::to_string(index);
   else
     options.session.client_id = base.session.client_id + "-" + tag + std::to_string(index);
+  if (!o.cluster.brokers.empty())
+    use_broker(options, o.cluster.brokers[broker_slot(o, role, index)]);
   if (role == bench_role::publisher)
     options.session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(o.max_inflight, 65535));
   return options;

@@ -86,7 +86,7 @@ std::string subscriber_filter(const std::string &pattern) {
 }
 
 int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
-  add_connection_options(app, o.connection);
+  add_connection_options(app, o.connection, broker_count::several, false);
   bool version = false;
   add_version_flag(app, version);
   std::string mode = "pubsub";
@@ -137,12 +137,16 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
       ->group(report);
   add_shard_options(app, o);
 
+  add_cluster_options(app, o);
+
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
 
   if (!parse_mode(mode, o.mode))
     return usage("mode '" + mode + "' is not conn, pub, sub or pubsub");
   if (auto problem = misplaced_flag(app, o.mode); !problem.empty())
+    return usage(problem);
+  if (auto problem = cluster_options_error(app, o); !problem.empty())
     return usage(problem);
   if (o.clients == 0 || o.clients > 100000)
     return usage("--clients must be between 1 and 100000");

@@ -2,6 +2,7 @@
 #include "bench/bench_report.hpp"
 
 #include "bench/bench_latency.hpp"
+#include "common/text_escape.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -123,6 +124,35 @@ void append_latency_rows(const std::function<void(const char *, const std::strin
   row("service", latency_text(t.service) + " ms (from the write)");
 }
 
+// A broker's connections by role as the mode has them: "2 publishers, 1 subscriber".
+std::string share_text(const broker_share &b, bench_mode m) {
+  if (m == bench_mode::conn)
+    return plural(b.connections, "connection");
+  std::string text;
+  if (publishes(m))
+    text = plural(b.publishers, "publisher");
+  if (receives(m))
+    text += (text.empty() ? "" : ", ") + plural(b.subscribers, "subscriber");
+  return text;
+}
+
+// The brokers as JSON: the URL, the connections by role as the mode has them, and connected.
+json brokers_json(const std::vector<broker_share> &brokers, bench_mode m) {
+  json list = json::array();
+  for (const broker_share &b : brokers) {
+    json j = {{"url", escaped(b.url)}};
+    if (m == bench_mode::conn)
+      j["connections"] = b.connections;
+    if (publishes(m))
+      j["publishers"] = b.publishers;
+    if (receives(m))
+      j["subscribers"] = b.subscribers;
+    j["connected"] = b.connected;
+    list.push_back(j);
+  }
+  return list;
+}
+
 } // namespace
 
 std::vector<threshold_check> check_thresholds(const bench_options &o, const bench_totals &t) {
@@ -233,6 +263,7 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
                         {"seconds", round3(t.connect_seconds)},
                         {"per_s", rate_json(per_second(t.connected, t.connect_seconds))},
                         {"connack_ms", latency_json(t.connack, true)}};
+    j["brokers"] = brokers_json(t.brokers, o.mode);
     if (publishes(o.mode))
       j["published"] = {{"sent", t.sent},
                         {"acknowledged", t.acknowledged},
@@ -305,6 +336,9 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
   if (t.lost)
     conn += ", " + grouped(t.lost) + " lost later";
   row("connections", conn);
+  for (std::size_t i = 0; i < t.brokers.size(); ++i)
+    row(i == 0 ? "brokers" : "", escaped(t.brokers[i].url) + "  " + share_text(t.brokers[i], o.mode) + ", " +
+                                     grouped(t.brokers[i].connected) + " connected");
   if (t.connack.count())
     row("connack", latency_text(t.connack) + " ms");
   if (publishes(o.mode)) {

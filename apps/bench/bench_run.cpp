@@ -2,6 +2,7 @@
 // accounting, draining, and the end with the summary and the exit status.
 #include "bench/bench_run.hpp"
 
+#include "bench/bench_cluster.hpp"
 #include "bench/bench_latency.hpp"
 #include "bench/bench_payload.hpp"
 #include "bench/bench_report.hpp"
@@ -95,6 +96,7 @@ bench_run::bench_run(runtime &rt, const bench_options &options, client::client_o
   schedule_ = {o_.rate, o_.count, o_.duration,
                o_.rate > 0 ? std::chrono::duration<double>(tick_for(o_.rate)).count() : 0.0};
   due_limit_ = schedule_.messages();
+  totals_.brokers = plan_broker_shares(o_);
   const bench_role role = main_role(o_.mode);
   // pubsub: subscribers connect first so that they see every message. Indices are global: a
   // shard runs its slice of them.
@@ -155,6 +157,8 @@ void bench_run::connected(connection &c) {
   const auto now = clock::now();
   c.up = true;
   recorder_.connected(static_cast<std::uint64_t>(std::chrono::nanoseconds(now - c.started).count()));
+  if (!totals_.brokers.empty())
+    ++totals_.brokers[broker_slot(o_, c.kind, c.index)].connected;
   last_connack_ = now;
   if (c.kind == bench_role::subscriber) {
     protocol::subscribe request;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace mqtk::apps::bench {
 
@@ -55,6 +56,13 @@ struct publish_schedule {
 // Relative tolerance of --min-rate: a rate at most 0.1% below the limit passes (clock and rounding).
 inline constexpr double min_rate_tolerance = 0.001;
 
+// One broker of a run and its share of the connections.
+struct broker_share {
+  std::string url; // as the report shows it (no user name or password)
+  std::uint64_t connections = 0, publishers = 0, subscribers = 0; // planned: conn mode's, by role
+  std::uint64_t connected = 0;                                    // got their CONNACK
+};
+
 // The counters of a whole run; the apps' report reads them.
 struct bench_totals {
   // Connections.
@@ -75,6 +83,7 @@ struct bench_totals {
                               // for unpaced messages from the write, the same as service
   latency_histogram service;  // service time: from the write (handed to the connection) to receipt
   std::uint64_t scheduled = 0; // bench messages received that carried an intended send time
+  std::vector<broker_share> brokers; // every broker, in the order first named
   // Messages that never arrived: expected - unique received in pubsub, skipped numbers in sub.
   std::uint64_t lost_messages() const noexcept;
   // lost_messages() as a percentage of what should have arrived.

@@ -1,5 +1,6 @@
 #include "common/connection_options.hpp"
 
+#include "common/broker_list.hpp"
 #include "common/endpoint_layers.hpp"
 #include "common/file_input.hpp"
 #include "common/profile.hpp"
@@ -10,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 
@@ -55,6 +57,94 @@ std::string random_suffix() {
   return buffer;
 }
 
+// How messages name entry i of n of a list flag: "-h/--host entry 2", or just the flag for one.
+std::string entry_name(std::string_view flag, std::size_t i, std::size_t n) {
+  return n == 1 ? std::string(flag) : std::string(flag) + " entry " + std::to_string(i + 1);
+}
+
+// The flag layers of the brokers the command line names, each base (which holds -u and the
+// password) with its own URL, host or port: one for broker_count::one (a list there is refused),
+// one per -h or -L entry for broker_count::several. Sets error on a bad list.
+std::vector<endpoint_layer> broker_flag_layers(const CLI::App &app, const connection_flags &f,
+                                               const endpoint_layer &base, std::string &error) {
+  std::optional<std::string> port;
+  if (given(app, "--port"))
+    port = std::to_string(f.port);
+  if (f.brokers == broker_count::one || !(given(app, "--url") || given(app, "--host"))) {
+    for (const auto &[flag, values, url] :
+         {std::tuple{"-h/--host", &f.hosts, false}, std::tuple{"-L/--url", &f.urls, true}}) {
+      if (values->size() > 1)
+        error = std::string(flag) + " was given " + std::to_string(values->size()) +
+                " times, but takes one broker (only mqtk-bench spreads connections over several)";
+      else if (values->size() == 1)
+        error = single_broker_error(flag, values->front(), url);
+      if (!error.empty())
+        return {};
+    }
+    endpoint_layer layer = base;
+    if (!f.urls.empty())
+      layer.url = f.urls.front();
+    else if (given(app, "--unix"))
+      layer.url = "unix://" + f.unix_path;
+    if (!f.hosts.empty())
+      layer.host = f.hosts.front();
+    layer.port = port;
+    return {layer};
+  }
+  std::vector<endpoint_layer> layers;
+  if (given(app, "--url")) {
+    const auto urls = split_broker_list(f.urls, "-L/--url", error);
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+      endpoint_layer &layer = layers.emplace_back(base);
+      layer.url = urls[i];
+      layer.url_name = entry_name("-L/--url", i, urls.size());
+    }
+    return layers;
+  }
+  const auto hosts = split_broker_list(f.hosts, "-h/--host", error);
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    endpoint_layer &layer = layers.emplace_back(base);
+    auto [host, entry_port] = split_host_port(hosts[i]);
+    layer.host = std::move(host);
+    layer.host_name = entry_name("-h/--host", i, hosts.size());
+    if (entry_port) {
+      layer.port = std::move(entry_port);
+      layer.port_name = layer.host_name + " ('" + shown(hosts[i]) + "'): port";
+    } else {
+      layer.port = port;
+    }
+  }
+  return layers;
+}
+
+// The usage error of a broker the other settings do not fit: TLS options on a non-TLS
+// connection, WebSocket headers without WebSocket, a password without a user name before MQTT 5.
+std::string broker_error(const connection_flags &f, const endpoint_choice &choice, protocol::protocol_version version) {
+  const net::scheme kind = choice.endpoint.kind;
+  const char *tls_flag = f.insecure              ? "--insecure"
+                         : !f.cafile.empty()      ? "--cafile"
+                         : !f.capath.empty()      ? "--capath"
+                         : !f.cert.empty()        ? "--cert"
+                         : !f.key.empty()         ? "--key"
+                         : !f.tls_version.empty() ? "--tls-version"
+                         : !f.alpn.empty()        ? "--alpn"
+                         : !f.sni.empty()         ? "--sni"
+                                                  : nullptr;
+  if (tls_flag && !net::uses_tls(kind)) {
+    if (!choice.url_source.empty())
+      return std::string(tls_flag) + " needs a TLS connection, but the URL of " + choice.url_source + " is " +
+             std::string(net::scheme_name(kind)) + "://; use mqtts:// or wss://";
+    return std::string(tls_flag) +
+           " needs a TLS connection: give an mqtts:// or wss:// URL with -L, or --cafile, --capath or --cert "
+           "(which make -h/-p use TLS)";
+  }
+  if (!f.ws_headers.empty() && !net::uses_websocket(kind))
+    return "--ws-header needs a WebSocket connection (ws:// or wss://)";
+  if (choice.password && !choice.username && version != protocol::protocol_version::v5)
+    return "a password needs a user name before MQTT 5";
+  return {};
+}
+
 } // namespace
 
 environment environment::from_process() {
@@ -69,14 +159,34 @@ environment environment::from_process() {
   return env;
 }
 
-void add_connection_options(CLI::App &app, connection_flags &f, bool reconnects) {
+void add_connection_options(CLI::App &app, connection_flags &f, broker_count count, bool reconnects) {
   app.set_help_flag("--help", "Print this help and exit");
   const char *conn = "Connection";
-  app.add_option("-h,--host", f.host, "Broker host name or IP address (default localhost)")->group(conn);
-  app.add_option("-p,--port", f.port, "Broker port (default 1883, 8883 with TLS)")->group(conn);
-  app.add_option("-L,--url", f.url,
-                 "Broker URL: mqtt://, mqtts://, ws://, wss://[user[:pass]@]host[:port][/path] or unix:///path")
+  f.brokers = count;
+  const bool several = count == broker_count::several;
+  // Both modes collect every value; broker_count::one refuses more than one when resolving.
+  app.add_option("-h,--host", f.hosts,
+                 several ? "Broker HOST[:PORT] (default localhost); several: repeat -h or list them with commas, "
+                           "and connections are spread round robin"
+                         : "Broker host name or IP address (default localhost)")
+      ->group(conn)
+      ->allow_extra_args(false)
+      ->type_name(several ? "HOST[:PORT]" : "TEXT")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("-p,--port", f.port,
+                 several ? "Broker port of -h entries without one (default 1883, 8883 with TLS)"
+                         : "Broker port (default 1883, 8883 with TLS)")
       ->group(conn);
+  const std::string url_help =
+      "Broker URL: mqtt://, mqtts://, ws://, wss://[user[:pass]@]host[:port][/path] or unix:///path";
+  app.add_option("-L,--url", f.urls, several ? url_help + "; several: repeat -L or list them with commas (round robin)"
+                                             : url_help)
+      ->group(conn)
+      ->allow_extra_args(false)
+      ->type_name(several ? "URL" : "TEXT")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--unix", f.unix_path, "Connect to the broker's Unix domain socket at PATH")->group(conn);
   app.add_option("-V,--protocol-version", f.protocol_version,
                  "MQTT version: 5, 311 or 31 (default 5, falling back to 3.1.1 if refused)")
@@ -176,14 +286,6 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     return fail("give only one of -P/--password, --password-file and --password-prompt");
   endpoint_layer flag_layer{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                             given(app, "--unix") ? "--unix" : "-L/--url", "-h/--host", "-p/--port"};
-  if (given(app, "--url"))
-    flag_layer.url = f.url;
-  else if (given(app, "--unix"))
-    flag_layer.url = "unix://" + f.unix_path;
-  if (given(app, "--host"))
-    flag_layer.host = f.host;
-  if (given(app, "--port"))
-    flag_layer.port = std::to_string(f.port);
   if (given(app, "--username"))
     flag_layer.username = f.username;
   if (given(app, "--password-file")) {
@@ -214,9 +316,20 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   // As with mosquitto_pub: -h/-p use TLS when a CA or client certificate is given.
   const bool tls_wanted = !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() || from_profile("cafile") ||
                           from_profile("capath") || from_profile("cert");
-  auto choice = resolve_endpoint({flag_layer, env_layer, profile_layer}, tls_wanted);
-  if (!choice.error.empty())
-    return fail(choice.error);
+  out.layers = {flag_layer, env_layer, profile_layer};
+  out.tls_wanted = tls_wanted;
+  std::string list_error;
+  const auto broker_layers = broker_flag_layers(app, f, flag_layer, list_error);
+  if (!list_error.empty())
+    return fail(list_error);
+  std::vector<endpoint_choice> choices;
+  for (const endpoint_layer &layer : broker_layers) {
+    choices.push_back(resolve_endpoint({layer, env_layer, profile_layer}, tls_wanted));
+    if (!choices.back().error.empty())
+      return fail(choices.back().error);
+    out.brokers.push_back({choices.back().endpoint, choices.back().username, choices.back().password});
+  }
+  const endpoint_choice &choice = choices.front();
   o.endpoint = choice.endpoint;
 
   // Protocol version.
@@ -248,8 +361,6 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     return fail("client id is longer than 65,535 bytes");
   s.username = choice.username;
   s.password = choice.password;
-  if (s.password && !s.username && s.version != protocol::protocol_version::v5)
-    return fail("a password needs a user name before MQTT 5");
   if (auto problem = control_char_error({{"client id", s.client_id}, {"user name", s.username.value_or("")},
                                          {"will topic", f.will_topic}},
                                         f.allow_control_chars);
@@ -319,7 +430,8 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
 
   // TLS.
   auto &tls = o.transport.tls;
-  const bool tls_endpoint = net::uses_tls(o.endpoint.kind);
+  const bool tls_endpoint = std::any_of(out.brokers.begin(), out.brokers.end(),
+                                        [](const broker_entry &b) { return net::uses_tls(b.endpoint.kind); });
   auto tls_value = [&](const char *flag, const std::string &value, const char *key) {
     return pick(app, flag, value, std::nullopt, prof, key).value_or(std::string{});
   };
@@ -346,23 +458,9 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     else
       return fail("TLS version '" + shown(version_text) + "' is not tlsv1.2 or tlsv1.3");
   }
-  const char *tls_flag = f.insecure              ? "--insecure"
-                         : !f.cafile.empty()      ? "--cafile"
-                         : !f.capath.empty()      ? "--capath"
-                         : !f.cert.empty()        ? "--cert"
-                         : !f.key.empty()         ? "--key"
-                         : !f.tls_version.empty() ? "--tls-version"
-                         : !f.alpn.empty()        ? "--alpn"
-                         : !f.sni.empty()         ? "--sni"
-                                                  : nullptr;
-  if (tls_flag && !tls_endpoint) {
-    if (!choice.url_source.empty())
-      return fail(std::string(tls_flag) + " needs a TLS connection, but the URL of " + choice.url_source + " is " +
-                  std::string(net::scheme_name(o.endpoint.kind)) + "://; use mqtts:// or wss://");
-    return fail(std::string(tls_flag) +
-                " needs a TLS connection: give an mqtts:// or wss:// URL with -L, or --cafile, --capath or --cert "
-                "(which make -h/-p use TLS)");
-  }
+  for (const endpoint_choice &broker : choices)
+    if (auto problem = broker_error(f, broker, s.version); !problem.empty())
+      return fail(problem);
   if (!tls.key.empty() && tls.cert.empty())
     return fail("--key needs --cert");
   if (tls_endpoint) {
@@ -375,8 +473,6 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   }
   if (f.insecure)
     out.warnings.push_back("--insecure: the server's certificate and host name are not verified");
-  if (!f.ws_headers.empty() && !net::uses_websocket(o.endpoint.kind))
-    return fail("--ws-header needs a WebSocket connection (ws:// or wss://)");
   o.transport.ws_headers = f.ws_headers;
 
   // Timeouts and reconnect policy.
@@ -395,6 +491,24 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   if (give_up >= 0)
     o.reconnect.give_up_after = std::chrono::milliseconds(static_cast<std::int64_t>(give_up * 1000));
   return out;
+}
+
+std::vector<broker_entry> resolve_broker_urls(const resolved_connection &resolved, const connection_flags &f,
+                                              std::string_view flag, const std::vector<std::string> &urls,
+                                              std::string &error) {
+  const auto entries = split_broker_list(urls, flag, error);
+  std::vector<broker_entry> brokers;
+  for (std::size_t i = 0; i < entries.size() && error.empty(); ++i) {
+    std::vector<endpoint_layer> layers = resolved.layers;
+    layers.front().url = entries[i];
+    layers.front().url_name = entry_name(flag, i, entries.size());
+    const auto choice = resolve_endpoint(layers, resolved.tls_wanted);
+    error = choice.error.empty() ? broker_error(f, choice, resolved.options.session.version) : choice.error;
+    brokers.push_back({choice.endpoint, choice.username, choice.password});
+  }
+  if (!error.empty())
+    brokers.clear();
+  return brokers;
 }
 
 } // namespace mqtk::apps

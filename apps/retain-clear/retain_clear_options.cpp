@@ -31,7 +31,7 @@ std::string filter_problem(const std::string &filter, const char *flag) {
 } // namespace
 
 int parse_options(int argc, char **argv, retain_clear_options &o, CLI::App &app) {
-  add_connection_options(app, o.connection, false);
+  add_connection_options(app, o.connection, broker_count::one, false);
   bool version = false;
   add_version_flag(app, version);
   const char *what = "Retained messages";

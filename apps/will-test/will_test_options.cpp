@@ -26,7 +26,7 @@ bool wants_v5(const will_test_options &o) {
 }
 
 int parse_options(int argc, char **argv, will_test_options &o, CLI::App &app) {
-  add_connection_options(app, o.connection, false);
+  add_connection_options(app, o.connection, broker_count::one, false);
   bool version = false;
   std::string end;
   add_version_flag(app, version);
