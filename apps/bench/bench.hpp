@@ -11,6 +11,13 @@ namespace mqtk::apps::bench {
 // What a run does: open connections only, publish, subscribe, or both in one process.
 enum class bench_mode { conn, pub, sub, pubsub };
 
+// Where the exporters write (--hdr-log, --plot) and listen (--metrics-listen); empty: off.
+struct export_options {
+  std::string hdr_log;        // HdrHistogram interval log file
+  std::string plot;           // SVG file
+  std::string metrics_listen; // ADDR:PORT of the Prometheus endpoint
+};
+
 // Everything mqtk-bench's flags say.
 struct bench_options {
   connection_flags connection;
@@ -32,6 +39,7 @@ struct bench_options {
   std::optional<double> max_loss; // percent; above it: exit 10
   std::optional<double> max_p99;  // milliseconds; above it: exit 10
   std::optional<double> min_rate; // messages per second received (sent for pub); below it: exit 10
+  export_options exports;
 };
 
 // The name of a mode as typed on the command line.
@@ -46,6 +54,11 @@ std::string subscriber_filter(const std::string &pattern);
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after
 // --help/--version. Returns -1 when the caller should go on.
 int parse_options(int argc, char **argv, bench_options &options, CLI::App &app);
+
+// Adds --hdr-log, --plot and --metrics-listen (their own option group) to app.
+void add_export_options(CLI::App &app, bench_options &options);
+// The usage error in the export flags ("" when fine): empty or clashing paths, a bad ADDR:PORT.
+std::string export_options_error(const CLI::App &app, const bench_options &options);
 
 // Runs mqtk-bench and returns its exit status.
 int main(int argc, char **argv);

@@ -3,6 +3,8 @@
 
 #include "bench/bench_payload.hpp"
 
+#include <algorithm>
+
 namespace mqtk::apps::bench {
 
 void bench_recorder::connected(std::uint64_t connack_ns) noexcept {
@@ -42,13 +44,27 @@ void bench_recorder::received(sequence_tracker &tracker, std::span<const std::ui
   totals_.skipped += seen.skipped;
 }
 
-void bench_recorder::end_interval(double elapsed, double seconds, std::uint64_t connected) {
-  interval_.elapsed = elapsed;
-  interval_.seconds = seconds;
-  interval_.connected = connected;
-  interval_.latency = &interval_latency_;
+void bench_recorder::begin(std::uint64_t wall_ns) {
   for (bench_sink *sink : sinks_)
-    sink->on_interval(interval_);
+    sink->on_begin(wall_ns);
+}
+
+bench_interval bench_recorder::in_progress(double elapsed) const noexcept {
+  bench_interval current = interval_;
+  current.elapsed = elapsed;
+  current.seconds = elapsed > interval_start_ ? elapsed - interval_start_ : 0;
+  current.connected = totals_.connected - std::min(totals_.lost, totals_.connected);
+  current.latency = &interval_latency_;
+  return current;
+}
+
+void bench_recorder::end_interval(double elapsed, double seconds, std::uint64_t connected) {
+  bench_interval current = in_progress(elapsed);
+  current.seconds = seconds;
+  current.connected = connected;
+  for (bench_sink *sink : sinks_)
+    sink->on_interval(current);
+  interval_start_ = elapsed;
   interval_ = {};
   interval_latency_.clear();
 }

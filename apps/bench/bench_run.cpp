@@ -2,6 +2,7 @@
 // accounting, draining, and the end with the summary and the exit status.
 #include "bench/bench_run.hpp"
 
+#include "bench/bench_exports.hpp"
 #include "bench/bench_payload.hpp"
 #include "bench/bench_report.hpp"
 #include "common/diagnostics.hpp"
@@ -110,6 +111,12 @@ bench_run::bench_run(runtime &rt, const bench_options &options, client::client_o
 bench_run::~bench_run() = default;
 
 void bench_run::start() {
+  exports_ = std::make_unique<bench_exports>(rt_, o_, recorder_);
+  if (auto problem = exports_->start(); !problem.empty()) {
+    print_error(problem);
+    rt_.finish(exit_usage);
+    return;
+  }
   rt_.on_interrupt([this] {
     interrupted_ = true;
     if (phase_ == phase::measuring)
@@ -204,6 +211,7 @@ void bench_run::check_ready() {
 void bench_run::begin_measuring() {
   phase_ = phase::measuring;
   measure_start_ = last_report_ = clock::now();
+  recorder_.begin(wall_clock_ns());
   report_timer_.start(seconds(o_.interval), [this] { report_progress(); });
   const bool publishes = o_.mode == bench_mode::pub || o_.mode == bench_mode::pubsub;
   if (publishes) {
@@ -500,6 +508,8 @@ void bench_run::finish() {
     status = exit_operation_refused;
   else if (!checks_passed)
     status = exit_check_failed;
+  if (exports_->report_failures() && status == exit_ok)
+    status = exit_internal;
   rt_.finish(status);
 }
 

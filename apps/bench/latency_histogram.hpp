@@ -25,6 +25,20 @@ public:
   std::uint64_t max() const noexcept { return max_; }
   // Arithmetic mean of the samples, exact; 0 when empty.
   double mean() const noexcept { return count_ ? sum_ / static_cast<double>(count_) : 0; }
+  // Sum of the samples in nanoseconds (as exact as the mean).
+  double sum() const noexcept { return sum_; }
+
+  // One bucket: its samples lie in [low, high] ns, and percentile() reports midpoint for them.
+  struct bucket {
+    std::uint64_t low = 0, high = 0, midpoint = 0, count = 0;
+  };
+  // Calls fn(bucket) for every non-empty bucket, from the lowest values up.
+  template <class Fn> void for_each_bucket(Fn &&fn) const {
+    for (std::size_t i = 0; i < bucket_count; ++i)
+      if (buckets_[i] != 0)
+        fn(bucket{low_of(i), i + 1 < bucket_count ? low_of(i + 1) - 1 : ~std::uint64_t{0}, midpoint_of(i),
+                  buckets_[i]});
+  }
 
 private:
   static constexpr int sub_bits = 6;
@@ -32,6 +46,7 @@ private:
   static constexpr std::size_t bucket_count = (magnitudes + 1) << sub_bits;
   static std::size_t bucket_of(std::uint64_t ns) noexcept;
   static std::uint64_t midpoint_of(std::size_t bucket) noexcept;
+  static std::uint64_t low_of(std::size_t bucket) noexcept;
 
   std::array<std::uint64_t, bucket_count> buckets_{};
   std::uint64_t count_ = 0, min_ = ~std::uint64_t{0}, max_ = 0;
