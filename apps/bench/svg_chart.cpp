@@ -143,6 +143,7 @@ chart_axis linear_axis(double min, double max, std::string label) {
   axis.min = std::min(min, 0.0);
   if (!(max > axis.min))
     max = axis.min + 1;
+  max += (max - axis.min) * 0.05; // headroom: a line at the maximum stays off the frame
   const double raw = (max - axis.min) / 5;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double step = magnitude;

@@ -30,7 +30,7 @@ struct chart_panel {
   std::string note;
 };
 
-// A linear axis from 0 (or min) to a round number at or above max, with 4 to 10 ticks of 1, 2 or 5
+// A linear axis from 0 (or min) to a round number 5% or more above max, with 4 to 10 ticks of 1, 2 or 5
 // times a power of ten; labels say 1.5k, 20M for large values.
 chart_axis linear_axis(double min, double max, std::string label);
 // A base-10 logarithmic axis covering [min, max] (both > 0) in whole decades, a tick per decade.
