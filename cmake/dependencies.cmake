@@ -17,6 +17,7 @@ if(MQTK_STATIC_RUNTIME AND NOT MQTK_SANITIZE AND NOT MQTK_FUZZ)
 endif()
 mqtk_require(OpenSSL libssl-dev)
 mqtk_require(Boost libboost-dev)
+mqtk_require(ZLIB zlib1g-dev) # mqtk-bench --hdr-log: HdrHistogram's compressed histograms are zlib DEFLATE
 if(MQTK_BUILD_TESTS)
   mqtk_require(doctest doctest-dev)
 endif()

@@ -22,6 +22,13 @@ struct cluster_options {
   std::vector<std::size_t> sub_slots;  // the --sub-url entries likewise; empty: none given
 };
 
+// Where the exporters write (--hdr-log, --plot) and listen (--metrics-listen); empty: off.
+struct export_options {
+  std::string hdr_log;        // HdrHistogram interval log file
+  std::string plot;           // SVG file
+  std::string metrics_listen; // ADDR:PORT of the Prometheus endpoint
+};
+
 // Everything mqtk-bench's flags say.
 struct bench_options {
   connection_flags connection;
@@ -44,7 +51,8 @@ struct bench_options {
   std::optional<double> max_p99;  // milliseconds; above it: exit 10
   std::optional<double> min_rate; // messages per second received (sent for pub); below it: exit 10
   shard_options shard;            // --shard, --shards, --start-at, --output
-  cluster_options cluster;
+  cluster_options cluster;        // --sub-url, and -h/-L lists
+  export_options exports;         // --hdr-log, --plot, --metrics-listen
 };
 
 // The name of a mode as typed on the command line.
@@ -66,11 +74,17 @@ void add_shard_options(CLI::App &app, bench_options &options);
 // Checks and resolves the shard flags after parsing (the shard index from JOB_COMPLETION_INDEX,
 // the start time, the output file); the usage error, or "" when fine.
 std::string shard_options_error(const CLI::App &app, bench_options &options);
+
 // Adds the cluster flags (--sub-url) to app, in an option group of their own.
 void add_cluster_options(CLI::App &app, bench_options &options);
 
 // The usage error of the cluster flags for the mode parsed, "" when fine.
 std::string cluster_options_error(const CLI::App &app, const bench_options &options);
+
+// Adds --hdr-log, --plot and --metrics-listen (their own option group) to app.
+void add_export_options(CLI::App &app, bench_options &options);
+// The usage error in the export flags ("" when fine): empty or clashing paths, a bad ADDR:PORT.
+std::string export_options_error(const CLI::App &app, const bench_options &options);
 
 // Runs mqtk-bench and returns its exit status.
 int main(int argc, char **argv);

@@ -4,6 +4,8 @@
 #include "bench/bench_latency.hpp"
 #include "bench/bench_payload.hpp"
 
+#include <algorithm>
+
 namespace mqtk::apps::bench {
 
 void bench_recorder::connected(std::uint64_t connack_ns) noexcept {
@@ -49,14 +51,28 @@ void bench_recorder::received(sequence_tracker &tracker, std::span<const std::ui
   totals_.skipped += seen.skipped;
 }
 
-void bench_recorder::end_interval(double elapsed, double seconds, std::uint64_t connected) {
-  interval_.elapsed = elapsed;
-  interval_.seconds = seconds;
-  interval_.connected = connected;
-  interval_.latency = &interval_latency_;
-  interval_.service = &interval_service_;
+void bench_recorder::begin(std::uint64_t wall_ns) {
   for (bench_sink *sink : sinks_)
-    sink->on_interval(interval_);
+    sink->on_begin(wall_ns);
+}
+
+bench_interval bench_recorder::in_progress(double elapsed) const noexcept {
+  bench_interval current = interval_;
+  current.elapsed = elapsed;
+  current.seconds = elapsed > interval_start_ ? elapsed - interval_start_ : 0;
+  current.connected = totals_.connected - std::min(totals_.lost, totals_.connected);
+  current.latency = &interval_latency_;
+  current.service = &interval_service_;
+  return current;
+}
+
+void bench_recorder::end_interval(double elapsed, double seconds, std::uint64_t connected) {
+  bench_interval current = in_progress(elapsed);
+  current.seconds = seconds;
+  current.connected = connected;
+  for (bench_sink *sink : sinks_)
+    sink->on_interval(current);
+  interval_start_ = elapsed;
   interval_ = {};
   interval_latency_.clear();
   interval_service_.clear();

@@ -13,11 +13,18 @@ namespace mqtk::apps::bench {
 class bench_sink {
 public:
   virtual ~bench_sink() = default;
+  // Measuring began at wall_ns (CLOCK_REALTIME nanoseconds); intervals' elapsed counts from here.
+  virtual void on_begin(std::uint64_t wall_ns) { (void)wall_ns; }
   // One interval ended (every --interval seconds while measuring and draining, --quiet or not).
   virtual void on_interval(const bench_interval &interval) = 0;
   // The run ended with these totals; called once, before the summary is printed.
   virtual void on_finish(const bench_totals &totals) { (void)totals; }
 };
+
+// Seconds from start_ns to now_ns (CLOCK_REALTIME nanoseconds); 0 when now_ns is not later.
+inline double seconds_between(std::uint64_t start_ns, std::uint64_t now_ns) noexcept {
+  return now_ns > start_ns ? static_cast<double>(now_ns - start_ns) / 1e9 : 0.0;
+}
 
 // Counts what a run does: the totals for the summary and the current interval for the sinks.
 // Knows nothing of connections or timers: the run tells it what happened and when.
@@ -41,6 +48,11 @@ public:
   // messages add their response time (latency) and service time (service).
   void received(sequence_tracker &tracker, std::span<const std::uint8_t> payload, std::uint64_t now_ns);
 
+  // Measuring begins at wall_ns (CLOCK_REALTIME): tells every sink.
+  void begin(std::uint64_t wall_ns);
+  // The interval in progress as if it ended elapsed seconds after measuring began: what happened
+  // since the last end_interval(), for a sink that reports the rest of the run when it finishes.
+  bench_interval in_progress(double elapsed) const noexcept;
   // Ends the current interval: elapsed seconds since measuring began, its length in seconds, the
   // connections up now; hands it to every sink and starts the next one.
   void end_interval(double elapsed, double seconds, std::uint64_t connected);
@@ -57,6 +69,7 @@ private:
   bench_totals totals_;
   bench_interval interval_;
   latency_histogram interval_latency_, interval_service_;
+  double interval_start_ = 0; // elapsed seconds at the last end_interval()
   std::vector<bench_sink *> sinks_;
 };
 

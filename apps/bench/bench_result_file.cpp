@@ -1,7 +1,7 @@
 // mqtk-bench: where --output goes (stdout, or a file replaced atomically).
 #include "bench/bench_result_file.hpp"
 
-#include "common/atomic_file.hpp"
+#include "common/replacing_file.hpp"
 #include "common/stdout_writer.hpp"
 
 #include <sys/stat.h>
@@ -29,7 +29,7 @@ std::string output_file_problem(const std::string &path, std::string &target) {
   } else if (errno != ENOENT) {
     return cannot + std::strerror(errno);
   }
-  if (const int failure = probe_replace_directory(target); failure != 0)
+  if (const int failure = probe_replacement(target, false); failure != 0)
     return cannot + std::strerror(failure);
   return {};
 }
@@ -39,7 +39,7 @@ std::string write_result_output(const shard_options &shard, const std::string &d
     write_stdout(document);
     return {};
   }
-  if (const int failure = replace_file_atomically(shard.output_target, document, false); failure != 0)
+  if (const int failure = replace_file(shard.output_target, document, false); failure != 0)
     return "cannot write --output " + shard.output + ": " + std::strerror(failure);
   return {};
 }

@@ -17,8 +17,8 @@ using json = nlohmann::ordered_json;
 json histogram_json(const latency_histogram &h) {
   json buckets = json::array();
   for (std::size_t i = 0; i < latency_histogram::buckets(); ++i)
-    if (h.bucket(i) > 0)
-      buckets.push_back({i, h.bucket(i)});
+    if (h.count_at(i) > 0)
+      buckets.push_back({i, h.count_at(i)});
   return {{"count", h.count()}, {"min", h.min()}, {"max", h.max()}, {"sum", h.sum()}, {"buckets", buckets}};
 }
 

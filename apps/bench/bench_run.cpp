@@ -4,6 +4,7 @@
 
 #include "bench/bench_cluster.hpp"
 #include "bench/bench_latency.hpp"
+#include "bench/bench_exports.hpp"
 #include "bench/bench_payload.hpp"
 #include "bench/bench_report.hpp"
 #include "bench/bench_result_file.hpp"
@@ -120,6 +121,12 @@ bench_run::bench_run(runtime &rt, const bench_options &options, client::client_o
 bench_run::~bench_run() = default;
 
 void bench_run::start() {
+  exports_ = std::make_unique<bench_exports>(rt_, o_, recorder_);
+  if (auto problem = exports_->start(); !problem.empty()) {
+    print_error(problem);
+    rt_.finish(exit_usage);
+    return;
+  }
   rt_.on_interrupt([this] {
     interrupted_ = true;
     if (phase_ == phase::measuring)
@@ -222,6 +229,7 @@ void bench_run::begin_measuring() {
   phase_ = phase::measuring;
   measure_start_ = last_report_ = clock::now();
   measure_start_wall_ns_ = wall_clock_ns(); // message k of a paced publisher is due k / rate after it
+  recorder_.begin(measure_start_wall_ns_);
   report_timer_.start(seconds(o_.interval), [this] { report_progress(); });
   const bool publishes = o_.mode == bench_mode::pub || o_.mode == bench_mode::pubsub;
   if (publishes) {
@@ -549,6 +557,8 @@ void bench_run::finish() {
     status = exit_operation_refused;
   else if (!checks_passed)
     status = exit_check_failed;
+  if (exports_->report_failures() && status == exit_ok)
+    status = exit_internal;
   if (!o_.shard.output.empty())
     write_result(status);
   rt_.finish(status);

@@ -15,6 +15,8 @@
 
 namespace mqtk::apps::bench {
 
+class bench_exports;
+
 // One benchmark run: opens the connections at the connect rate, subscribes, publishes for the
 // duration (or count) while reporting progress, drains, disconnects, then prints the summary and
 // ends the runtime with the exit status. Every connection shares the runtime's one thread.
@@ -84,6 +86,7 @@ private:
   std::optional<std::string> first_refusal_;
   std::string out_;
   start_gate start_gate_;               // --start-at
+  std::unique_ptr<bench_exports> exports_; // --hdr-log, --plot, --metrics-listen
 };
 
 } // namespace mqtk::apps::bench

@@ -21,13 +21,18 @@ std::size_t latency_histogram::bucket_of(std::uint64_t ns) noexcept {
   return (row << sub_bits) + column;
 }
 
-std::uint64_t latency_histogram::midpoint_of(std::size_t bucket) noexcept {
+std::uint64_t latency_histogram::low_of(std::size_t bucket) noexcept {
   const std::size_t row = bucket >> sub_bits, column = bucket & ((std::size_t{1} << sub_bits) - 1);
   if (row == 0)
     return column;
-  const int shift = static_cast<int>(row) - 1;
-  const std::uint64_t low = (std::uint64_t{1} << sub_bits | column) << shift;
-  return low + ((std::uint64_t{1} << shift) >> 1);
+  return (std::uint64_t{1} << sub_bits | column) << (row - 1);
+}
+
+std::uint64_t latency_histogram::midpoint_of(std::size_t bucket) noexcept {
+  const std::size_t row = bucket >> sub_bits;
+  if (row == 0)
+    return low_of(bucket);
+  return low_of(bucket) + ((std::uint64_t{1} << (row - 1)) >> 1);
 }
 
 void latency_histogram::record(std::uint64_t ns) noexcept {

@@ -1,9 +1,9 @@
 // mqtk-retain-clear: the --backup file, in the JSON lines format mqtk-pub --jsonl reads, replaced
-// atomically (common/atomic_file: temporary file, fsync, rename, fsync of the directory).
+// atomically (common/replacing_file: temporary file, fsync, rename, fsync of the directory).
 #include "retain-clear/backup.hpp"
 
-#include "common/atomic_file.hpp"
 #include "common/json_message.hpp"
+#include "common/replacing_file.hpp"
 #include "retain-clear/retained_rules.hpp"
 
 #include <sys/stat.h>
@@ -38,7 +38,7 @@ bool backup_file::prepare(const std::string &path, bool force, std::string &erro
     target = resolved;
   }
   // Proves that the directory takes a new file, the way write() will create one; FILE is untouched.
-  if (const int failure = probe_replace_directory(target); failure != 0) {
+  if (const int failure = probe_replacement(target, true); failure != 0) {
     error = cannot + std::strerror(failure);
     return false;
   }
@@ -54,7 +54,8 @@ bool backup_file::write(const std::vector<retained_entry> &entries, std::string 
     append_message_json(out, e.view(), e.received_at);
     out += '\n';
   }
-  const int failure = replace_file_atomically(target_, out, true);
+  // A replaced backup keeps its permissions; a new one stays 0600 (payloads may be secrets).
+  const int failure = replace_file(target_, out, true);
   if (failure != 0) {
     error = "cannot write backup file " + path_ + ": " + std::strerror(failure);
     return false;

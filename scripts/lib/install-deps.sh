@@ -8,6 +8,7 @@ MQTK_APT_PACKAGES=(
   build-essential g++ clang libclang-rt-14-dev cmake ninja-build pkg-config ccache
   libcli11-dev nlohmann-json3-dev doctest-dev libssl-dev libboost-dev
   openssl mosquitto mosquitto-clients python3 python3-yaml jq man-db groff-base
+  zlib1g-dev libhdrhistogram-java default-jre-headless prometheus chromium
 )
 MQTK_NODE_MIN_MAJOR=18
 
@@ -50,7 +51,8 @@ mqtk_install_apt_packages() {
   mapfile -t missing < <(mqtk_missing_apt_packages)
   ((${#missing[@]} == 0)) && return 0
   mqtk_log "installing Debian packages: ${missing[*]}"
-  # Installing mosquitto may start a system broker on port 1883; nothing of ours uses that port.
+  # Installing mosquitto may start a system broker on port 1883, and prometheus (for promtool) a
+  # Prometheus server on port 9090; nothing of ours uses those ports.
   mqtk_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   mqtk_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null

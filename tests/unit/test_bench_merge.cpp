@@ -17,7 +17,7 @@ namespace {
 void check_same(const latency_histogram &a, const latency_histogram &b) {
   REQUIRE(a.count() == b.count());
   for (std::size_t i = 0; i < latency_histogram::buckets(); ++i)
-    REQUIRE(a.bucket(i) == b.bucket(i));
+    REQUIRE(a.count_at(i) == b.count_at(i));
   CHECK(a.min() == b.min());
   CHECK(a.max() == b.max());
   CHECK(a.sum() == b.sum());
