@@ -11,6 +11,11 @@ namespace mqtk::apps::bench {
 // What a run does: open connections only, publish, subscribe, or both in one process.
 enum class bench_mode { conn, pub, sub, pubsub };
 
+// How subscribers read (the cpu part's flags, bench_options_cpu.cpp).
+struct cpu_options {
+  bool read_hold = true; // hold reads back under a backlogged stream (bench_read_hold.hpp); --no-read-hold
+};
+
 // Everything mqtk-bench's flags say.
 struct bench_options {
   connection_flags connection;
@@ -32,6 +37,7 @@ struct bench_options {
   std::optional<double> max_loss; // percent; above it: exit 10
   std::optional<double> max_p99;  // milliseconds; above it: exit 10
   std::optional<double> min_rate; // messages per second received (sent for pub); below it: exit 10
+  cpu_options cpu;
 };
 
 // The name of a mode as typed on the command line.
@@ -46,6 +52,10 @@ std::string subscriber_filter(const std::string &pattern);
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after
 // --help/--version. Returns -1 when the caller should go on.
 int parse_options(int argc, char **argv, bench_options &options, CLI::App &app);
+// Registers the cpu part's flags (--no-read-hold) in their own group.
+void add_cpu_options(CLI::App &app, bench_options &o);
+// The usage error in the cpu part's flags for o's mode; "" when fine.
+std::string cpu_options_error(const CLI::App &app, const bench_options &o);
 
 // Runs mqtk-bench and returns its exit status.
 int main(int argc, char **argv);

@@ -79,7 +79,7 @@ struct bench_run::connection final : client::client_handler {
 
 bench_run::bench_run(runtime &rt, const bench_options &options, client::client_options base)
     : rt_(rt), o_(options), base_(std::move(base)), run_id_(std::random_device{}()), connect_timer_(rt),
-      publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt),
+      publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt), read_pacer_(rt),
       recorder_(run_id_, options.mode == bench_mode::pubsub), totals_(recorder_.totals()) {
   if (!o_.quiet) {
     progress_ = std::make_unique<progress_printer>(o_);
@@ -260,7 +260,7 @@ void bench_run::pump(connection &c) {
     p.topic = c.topic;
     p.payload = {c.payload.data(), c.payload.size()};
     p.qos = static_cast<protocol::qos>(o_.qos);
-    const auto result = c.client->publish(p);
+    const auto result = c.client->queue_publish(p); // written together after the loop
     if (result.error == protocol::errc::would_block || result.error == protocol::errc::not_connected)
       break;
     if (result.error) {
@@ -275,6 +275,7 @@ void bench_run::pump(connection &c) {
     ++c.sent;
     recorder_.sent();
   }
+  c.client->flush();
   if (o_.count > 0 && c.sent >= o_.count)
     c.done = true;
   if (c.done)
@@ -316,7 +317,9 @@ void bench_run::publish_done(connection &c, protocol::reason_code reason, const 
 
 void bench_run::message(connection &c, const protocol::publish &p) {
   last_receive_ = clock::now();
-  recorder_.received(c.tracker, p.payload, wall_clock_ns());
+  recorder_.received(c.tracker, p.payload, c.client->arrival_ns()); // when the kernel had it, not now
+  if (o_.cpu.read_hold)
+    read_pacer_.message_handled(p.payload, c.client->arrival_ns());
   if (phase_ == phase::draining)
     check_drained();
   else if (o_.mode == bench_mode::sub && o_.count > 0 && totals_.received >= o_.count &&

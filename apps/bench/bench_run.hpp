@@ -2,6 +2,7 @@
 
 #include "bench/bench.hpp"
 #include "bench/bench_fleet.hpp"
+#include "bench/bench_read_pacer.hpp"
 #include "bench/bench_recorder.hpp"
 #include "bench/bench_stats.hpp"
 #include "common/runtime.hpp"
@@ -69,6 +70,7 @@ private:
   std::uint64_t due_limit_ = 0;  // schedule_.messages(): no publisher sends more (0: no limit)
   clock::time_point first_attempt_{}, last_connack_{}, measure_start_{}, last_receive_{}, last_report_{};
   runtime::timer connect_timer_, publish_timer_, report_timer_, end_timer_, drain_timer_, close_timer_;
+  read_pacer read_pacer_; // holds reads back under a backlogged stream (bench_read_hold.hpp)
   bench_recorder recorder_;
   bench_totals &totals_; // recorder_.totals()
   std::unique_ptr<progress_printer> progress_;
