@@ -247,7 +247,8 @@ void bench_run::pump_all() {
 void bench_run::pump(connection &c) {
   if (!publishing_ || c.kind != bench_role::publisher || !c.up || c.done)
     return;
-  const std::uint64_t due = publish_due(clock::now());
+  const auto now = clock::now();
+  const std::uint64_t due = publish_due(now);
   while (c.sent < due) {
     if (o_.count > 0 && c.sent >= o_.count) {
       c.done = true;
@@ -260,7 +261,7 @@ void bench_run::pump(connection &c) {
     p.topic = c.topic;
     p.payload = {c.payload.data(), c.payload.size()};
     p.qos = static_cast<protocol::qos>(o_.qos);
-    const auto result = c.client->queue_publish(p); // written together after the loop
+    const auto result = c.client->queue_publish(p, now); // written together after the loop
     if (result.error == protocol::errc::would_block || result.error == protocol::errc::not_connected)
       break;
     if (result.error) {
@@ -316,10 +317,14 @@ void bench_run::publish_done(connection &c, protocol::reason_code reason, const 
 }
 
 void bench_run::message(connection &c, const protocol::publish &p) {
-  last_receive_ = clock::now();
-  recorder_.received(c.tracker, p.payload, c.client->arrival_ns()); // when the kernel had it, not now
+  const std::uint64_t arrival = c.client->arrival_ns(); // when the kernel had it, not now
+  if (arrival != last_arrival_ns_) { // a new read: one clock read per read, not per message
+    last_arrival_ns_ = arrival;
+    last_receive_ = clock::now();
+  }
+  recorder_.received(c.tracker, p.payload, arrival);
   if (o_.cpu.read_hold)
-    read_pacer_.message_handled(p.payload, c.client->arrival_ns());
+    read_pacer_.message_handled(p.payload, arrival);
   if (phase_ == phase::draining)
     check_drained();
   else if (o_.mode == bench_mode::sub && o_.count > 0 && totals_.received >= o_.count &&

@@ -583,8 +583,9 @@ protocol::send_result client::publish(const protocol::publish &message) {
   return result;
 }
 
-protocol::send_result client::queue_publish(const protocol::publish &message) {
-  return impl_->session_.publish(message, std::chrono::steady_clock::now());
+protocol::send_result client::queue_publish(const protocol::publish &message,
+                                            std::chrono::steady_clock::time_point now) {
+  return impl_->session_.publish(message, now);
 }
 
 void client::flush() { impl_->flush(); }

@@ -75,8 +75,9 @@ public:
   // Queues a PUBLISH; see protocol::session::publish. Flushes output.
   protocol::send_result publish(const protocol::publish &message);
   // Queues a PUBLISH like publish() but leaves the writing to flush(), so that a batch of messages
-  // goes out in one write (mqtk-bench: one write per publisher per pacing tick).
-  protocol::send_result queue_publish(const protocol::publish &message);
+  // goes out in one write (mqtk-bench: one write per publisher per pacing tick). now: the caller's
+  // steady clock reading, one for the whole batch.
+  protocol::send_result queue_publish(const protocol::publish &message, std::chrono::steady_clock::time_point now);
   // Writes the queued output now, or right after the write in progress.
   void flush();
   // Queues a SUBSCRIBE; see protocol::session::subscribe.
