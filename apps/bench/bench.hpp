@@ -29,6 +29,11 @@ struct export_options {
   std::string metrics_listen; // ADDR:PORT of the Prometheus endpoint
 };
 
+// How subscribers read (the cpu part's flags, bench_options_cpu.cpp).
+struct cpu_options {
+  bool read_hold = true; // hold reads back under a backlogged stream (bench_read_hold.hpp); --no-read-hold
+};
+
 // Everything mqtk-bench's flags say.
 struct bench_options {
   connection_flags connection;
@@ -53,6 +58,7 @@ struct bench_options {
   shard_options shard;            // --shard, --shards, --start-at, --output
   cluster_options cluster;        // --sub-url, and -h/-L lists
   export_options exports;         // --hdr-log, --plot, --metrics-listen
+  cpu_options cpu;                // --no-read-hold
 };
 
 // The name of a mode as typed on the command line.
@@ -67,6 +73,10 @@ std::string subscriber_filter(const std::string &pattern);
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after
 // --help/--version. Returns -1 when the caller should go on.
 int parse_options(int argc, char **argv, bench_options &options, CLI::App &app);
+// Registers the cpu part's flags (--no-read-hold) in their own group.
+void add_cpu_options(CLI::App &app, bench_options &o);
+// The usage error in the cpu part's flags for o's mode; "" when fine.
+std::string cpu_options_error(const CLI::App &app, const bench_options &o);
 
 // Adds --shard, --shards, --start-at and --output (an option group of their own) to app.
 void add_shard_options(CLI::App &app, bench_options &options);

@@ -27,6 +27,8 @@ client::client_options fleet_client_options(const bench_options &o, const client
     options.session.client_id = base.session.client_id + "-" + tag + std::to_string(index);
   if (!o.cluster.brokers.empty())
     use_broker(options, o.cluster.brokers[broker_slot(o, role, index)]);
+  if (role == bench_role::subscriber)
+    options.transport.arrival_timestamps = true; // latency up to the kernel's arrival time, see arrival_ns()
   if (role == bench_role::publisher)
     options.session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(o.max_inflight, 65535));
   return options;

@@ -85,7 +85,7 @@ struct bench_run::connection final : client::client_handler {
 
 bench_run::bench_run(runtime &rt, const bench_options &options, client::client_options base)
     : rt_(rt), o_(options), base_(std::move(base)), run_id_(std::random_device{}()), connect_timer_(rt),
-      publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt),
+      publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt), read_pacer_(rt),
       // A pubsub shard also receives (and measures) the other shards' messages: they are its run too.
       recorder_(run_id_, options.mode == bench_mode::pubsub && options.shard.count == 1), totals_(recorder_.totals()),
       start_gate_(rt, options.shard.start_at_ns) {
@@ -281,7 +281,9 @@ void bench_run::pump_all() {
 void bench_run::pump(connection &c) {
   if (!publishing_ || c.kind != bench_role::publisher || !c.up || c.done)
     return;
-  const std::uint64_t due = publish_due(clock::now());
+  const auto now = clock::now();
+  const std::uint64_t due = publish_due(now);
+  const std::uint64_t written = wall_clock_ns(); // the batch goes out in one write after the loop
   while (c.sent < due) {
     if (o_.count > 0 && c.sent >= o_.count) {
       c.done = true;
@@ -290,12 +292,12 @@ void bench_run::pump(connection &c) {
     if (c.client->pending_output() > max_unwritten)
       break;
     const std::uint64_t intended = o_.rate > 0 ? intended_send_ns(measure_start_wall_ns_, c.sent, o_.rate) : 0;
-    write_bench_header(c.payload, {run_id_, c.index, c.sent, wall_clock_ns(), intended});
+    write_bench_header(c.payload, {run_id_, c.index, c.sent, written, intended});
     protocol::publish p;
     p.topic = c.topic;
     p.payload = {c.payload.data(), c.payload.size()};
     p.qos = static_cast<protocol::qos>(o_.qos);
-    const auto result = c.client->publish(p);
+    const auto result = c.client->queue_publish(p, now); // written together after the loop
     if (result.error == protocol::errc::would_block || result.error == protocol::errc::not_connected)
       break;
     if (result.error) {
@@ -310,6 +312,7 @@ void bench_run::pump(connection &c) {
     ++c.sent;
     recorder_.sent();
   }
+  c.client->flush();
   if (o_.count > 0 && c.sent >= o_.count)
     c.done = true;
   if (c.done)
@@ -363,10 +366,16 @@ void bench_run::publish_done(connection &c, protocol::reason_code reason, const 
 }
 
 void bench_run::message(connection &c, const protocol::publish &p) {
-  last_receive_ = clock::now();
-  recorder_.received(c.tracker, p.payload, wall_clock_ns());
+  const std::uint64_t arrival = c.client->arrival_ns(); // when the kernel had it, not now
+  if (arrival != last_arrival_ns_) { // a new read: one clock read per read, not per message
+    last_arrival_ns_ = arrival;
+    last_receive_ = clock::now();
+  }
+  recorder_.received(c.tracker, p.payload, arrival);
   if (c.receipts)
     c.receipts->add(p.payload);
+  if (o_.cpu.read_hold)
+    read_pacer_.message_handled(p.payload, arrival);
   if (phase_ == phase::draining)
     check_drained();
   else if (o_.mode == bench_mode::sub && o_.count > 0 && totals_.received >= o_.count &&

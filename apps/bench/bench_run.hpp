@@ -2,6 +2,7 @@
 
 #include "bench/bench.hpp"
 #include "bench/bench_fleet.hpp"
+#include "bench/bench_read_pacer.hpp"
 #include "bench/bench_recorder.hpp"
 #include "bench/bench_start_gate.hpp"
 #include "bench/bench_stats.hpp"
@@ -79,6 +80,8 @@ private:
   clock::time_point first_attempt_{}, last_connack_{}, measure_start_{}, last_receive_{}, last_report_{};
   std::uint64_t measure_start_wall_ns_ = 0; // measure_start_ in CLOCK_REALTIME: the schedule's origin
   runtime::timer connect_timer_, publish_timer_, report_timer_, end_timer_, drain_timer_, close_timer_;
+  read_pacer read_pacer_; // holds reads back under a backlogged stream (bench_read_hold.hpp)
+  std::uint64_t last_arrival_ns_ = 0; // the arrival stamp of the last message received
   bench_recorder recorder_;
   bench_totals &totals_; // recorder_.totals()
   std::unique_ptr<progress_printer> progress_;

@@ -74,3 +74,4 @@ complete -c mqtk-bench -l output -r -F -d 'Write the result document (- for stdo
 complete -c mqtk-bench -l hdr-log -r -F -d 'Write latency per interval as an HdrHistogram log'
 complete -c mqtk-bench -l plot -r -F -d 'Write throughput and latency as SVG'
 complete -c mqtk-bench -l metrics-listen -x -d 'Serve Prometheus metrics at ADDR:PORT'
+complete -c mqtk-bench -l no-read-hold -d 'Read every message at once, also when backlogged'

@@ -80,6 +80,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   std::vector<std::uint8_t> write_buffer_;
   std::span<std::uint8_t> read_span_;
   std::size_t read_size_ = min_read_size; // grows while reads fill it: idle connections stay small
+  std::uint64_t arrival_ns_ = 0;          // with transport.arrival_timestamps: when the last read arrived
   phase phase_ = phase::idle;
   bool writing_ = false;
   bool transport_up_ = false;
@@ -186,12 +187,23 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     if (n == read_span_.size())
       read_size_ = std::min(read_size_ * 2, max_read_size);
     const bool was_connected = session_.state() == session_state::connected;
+    if (options_.transport.arrival_timestamps)
+      note_arrival();
     session_.commit_input(n, clock::now());
     if (!transport_)
       return; // a handler callback ended the client
     after_activity(was_connected);
     if (transport_ && transport_up_ && phase_ != phase::closed)
       read();
+  }
+
+  // The kernel's stamp of the read just completed, or (no stamp: TLS, WebSocket, Unix) the clock now.
+  void note_arrival() {
+    arrival_ns_ = transport_->read_arrival_ns();
+    if (arrival_ns_ == 0)
+      arrival_ns_ = static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count());
   }
 
   void after_activity(bool was_connected) {
@@ -571,6 +583,13 @@ protocol::send_result client::publish(const protocol::publish &message) {
   return result;
 }
 
+protocol::send_result client::queue_publish(const protocol::publish &message,
+                                            std::chrono::steady_clock::time_point now) {
+  return impl_->session_.publish(message, now);
+}
+
+void client::flush() { impl_->flush(); }
+
 protocol::send_result client::subscribe(const protocol::subscribe &request) {
   auto result = impl_->session_.subscribe(request, std::chrono::steady_clock::now());
   if (!result.error)
@@ -592,6 +611,7 @@ void client::pause_reading() { impl_->set_reading_paused(true); }
 void client::resume_reading() { impl_->set_reading_paused(false); }
 const protocol::session &client::session() const noexcept { return impl_->session_; }
 bool client::connected() const noexcept { return impl_->phase_ == impl::phase::connected; }
+std::uint64_t client::arrival_ns() const noexcept { return impl_->arrival_ns_; }
 std::size_t client::pending_output() const noexcept { return impl_->session_.output_size() + impl_->write_buffer_.size(); }
 
 } // namespace mqtk::client

@@ -54,6 +54,8 @@ public:
   void set_write_timeout(std::chrono::milliseconds timeout) noexcept;
   // See transport::info.
   virtual connection_info info() const = 0;
+  // See transport::read_arrival_ns.
+  virtual std::uint64_t read_arrival_ns() const noexcept { return 0; }
 
 protected:
   // Completion of a read or write: invokes a member of the core with (error, bytes).
@@ -163,6 +165,7 @@ public:
   void close() noexcept override { core_->close(); }
   void set_write_timeout(std::chrono::milliseconds timeout) noexcept override { core_->set_write_timeout(timeout); }
   connection_info info() const override { return core_->info(); }
+  std::uint64_t read_arrival_ns() const noexcept override { return core_->read_arrival_ns(); }
 
 private:
   std::shared_ptr<transport_core> core_;

@@ -74,6 +74,12 @@ public:
   void start();
   // Queues a PUBLISH; see protocol::session::publish. Flushes output.
   protocol::send_result publish(const protocol::publish &message);
+  // Queues a PUBLISH like publish() but leaves the writing to flush(), so that a batch of messages
+  // goes out in one write (mqtk-bench: one write per publisher per pacing tick). now: the caller's
+  // steady clock reading, one for the whole batch.
+  protocol::send_result queue_publish(const protocol::publish &message, std::chrono::steady_clock::time_point now);
+  // Writes the queued output now, or right after the write in progress.
+  void flush();
   // Queues a SUBSCRIBE; see protocol::session::subscribe.
   protocol::send_result subscribe(const protocol::subscribe &request);
   // Queues an UNSUBSCRIBE; see protocol::session::unsubscribe.
@@ -99,6 +105,11 @@ public:
   bool connected() const noexcept;
   // Bytes queued but not yet written to the transport.
   std::size_t pending_output() const noexcept;
+  // With options.transport.arrival_timestamps: when the bytes that completed the packet now being
+  // handled (on_message and the other session callbacks) reached this host, CLOCK_REALTIME
+  // nanoseconds: the kernel's receive timestamp of that read on plain TCP, else (TLS, WebSocket,
+  // Unix) the clock when the read completed, one clock read per read. 0 without arrival_timestamps.
+  std::uint64_t arrival_ns() const noexcept;
 
 private:
   struct impl;

@@ -32,6 +32,7 @@ struct transport_options {
   tls_options tls;                                   // used by mqtts:// and wss://
   std::vector<std::string> ws_headers;               // extra upgrade request headers, "Name: value"
   std::string ws_subprotocol = "mqtt";               // Sec-WebSocket-Protocol; empty: not sent
+  bool arrival_timestamps = false; // plain TCP: the kernel stamps each read (transport::read_arrival_ns)
 };
 
 } // namespace mqtk::net

@@ -93,6 +93,11 @@ public:
   virtual void set_write_timeout(std::chrono::milliseconds timeout) noexcept = 0;
   // Peer address and negotiated TLS/WebSocket parameters; meaningful after on_connected.
   virtual connection_info info() const = 0;
+  // When the newest bytes of the last completed read reached this host, from the kernel's receive
+  // timestamp (CLOCK_REALTIME nanoseconds; valid in on_read). Plain TCP with
+  // transport_options::arrival_timestamps only; 0 otherwise (TLS, WebSocket, Unix) or when the
+  // kernel gave no stamp.
+  virtual std::uint64_t read_arrival_ns() const noexcept { return 0; }
 };
 
 // Makes transports to one endpoint with one set of options; loads TLS material once so thousands of

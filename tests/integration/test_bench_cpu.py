@@ -1,0 +1,89 @@
+"""mqtk-bench subscribers time messages by the kernel's arrival stamp, and hold reads under a flood
+without losing or doubling anything (--no-read-hold reads at once)."""
+
+import json
+import signal
+import struct
+import tempfile
+import time
+import unittest
+
+import mqtk_testlib as t
+
+
+def summary_of(result):
+    """The last JSON line of a --json run: the summary object."""
+    return json.loads(result.stdout.decode().strip().splitlines()[-1])
+
+
+class ArrivalStamps(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = t.Mosquitto(extra_config=["max_queued_messages 0"])
+        cls.broker.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.close()
+
+    def test_a_stopped_subscriber_still_measures_when_the_message_arrived(self):
+        # The message reaches the subscriber's socket while the process is stopped for 1.5 s: the
+        # kernel's stamp says when it came, so the latency is the broker's, not the stop.
+        for extra in ([], ["--no-read-hold"]):
+            with self.subTest(flags=extra):
+                name = "cpu1" + ("n" if extra else "h")
+                sub = t.start_tool(["mqtk-bench", *self.broker.client_args(), "sub", "-t", f"cpu/{name}/#",
+                                    "-n", "1", "-D", "30", "--json", "--quiet", "-I", name, *extra])
+                self.addCleanup(sub.kill)
+                self.broker.wait_subscribed(name + "0")
+                with tempfile.TemporaryDirectory() as d:
+                    path = f"{d}/m"
+                    sub.send_signal(signal.SIGSTOP)
+                    try:
+                        with open(path, "wb") as f:
+                            f.write(b"mqb1" + struct.pack(">IIIQ", 5, 0, 0, time.time_ns()) + b"pad")
+                        r = t.mosquitto_pub([*self.broker.client_args(), "-t", f"cpu/{name}/x", "-f", path])
+                        self.assertEqual(r.status, 0, r.stderr)
+                        time.sleep(1.5)
+                    finally:
+                        sub.send_signal(signal.SIGCONT)
+                result = sub.wait(20)
+                self.assertEqual(result.status, 0, result.stderr)
+                s = summary_of(result)
+                self.assertEqual(s["latency_ms"]["samples"], 1)
+                self.assertLess(s["latency_ms"]["max"], 700, "timed when read, not when it arrived")
+
+    def test_a_flood_arrives_whole_with_the_read_hold_and_without(self):
+        count = 20000
+        subs = {}
+        for name, extra in (("cpu2h", []), ("cpu2n", ["--no-read-hold"])):
+            subs[name] = t.start_tool(["mqtk-bench", *self.broker.client_args(), "sub", "-t", "cpu/t2/#", "-n",
+                                       str(count), "-D", "60", "--json", "--quiet", "-I", name, *extra])
+            self.addCleanup(subs[name].kill)
+            self.broker.wait_subscribed(name + "0")
+        r = t.run_tool(["mqtk-bench", *self.broker.client_args(), "pub", "-C", "2", "-n", str(count // 2), "-t",
+                        "cpu/t2/%i", "--quiet"], timeout=60)
+        self.assertEqual(r.status, 0, r.stderr)
+        for name, sub in subs.items():
+            with self.subTest(subscriber=name):
+                result = sub.wait(60)
+                self.assertEqual(result.status, 0, result.stderr)
+                s = summary_of(result)
+                self.assertEqual(s["received"]["messages"], count)
+                self.assertEqual(s["received"]["lost"], 0)
+                self.assertEqual(s["received"]["duplicates"], 0)
+                self.assertEqual(s["latency_ms"]["samples"], count)
+                self.assertLessEqual(s["latency_ms"]["p50"], s["latency_ms"]["max"])
+
+    def test_no_read_hold_needs_a_receiving_mode(self):
+        for mode in ("conn", "pub"):
+            with self.subTest(mode=mode):
+                r = t.run_tool(["mqtk-bench", *self.broker.client_args(), mode, "--no-read-hold"])
+                self.assertEqual(r.status, 2, r.stderr)
+                self.assertEqual(r.stderr.decode().strip(),
+                                 f"mqtk-bench: --no-read-hold needs received messages: sub or pubsub mode, not {mode}")
+                self.assertEqual(r.stdout, b"")
+
+
+if __name__ == "__main__":
+    unittest.main()
