@@ -2,38 +2,17 @@
 
 import json
 import signal
-import struct
 import tempfile
 import time
 import unittest
 
 import mqtk_testlib as t
+from mqtk_testlib.bench import BenchCase, bench_header, summary_of
 
 
-def summary_of(result):
-    """The last JSON line of a --json run: the summary object."""
-    lines = result.stdout.decode().strip().splitlines()
-    self_check = json.loads(lines[-1])
-    assert self_check["type"] == "summary", lines[-1]
-    return self_check
 
 
-def bench_header(run_id, publisher, sequence, sent_ns, intended_ns=0):
-    return b"mqb2" + struct.pack(">IIIQQ", run_id, publisher, sequence, sent_ns, intended_ns)
-
-
-class Modes(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto(extra_config=["max_queued_messages 0"])
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
-    def bench(self, *args, timeout=60):
-        return t.run_tool(["mqtk-bench", *self.broker.client_args(), *args], timeout=timeout)
+class Modes(BenchCase):
 
     def test_pubsub_qos1_delivers_every_message_to_every_subscriber(self):
         r = self.bench("pubsub", "-C", "3", "-s", "2", "-q", "1", "-n", "500", "--rate", "2000", "--json",

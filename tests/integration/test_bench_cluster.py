@@ -3,21 +3,14 @@ on one and subscribers on the other (--sub-url), with exact loss and duplicates;
 without the bridge loses everything, so the messages really crossed it; -h/-L lists spread the
 connections round robin, as each broker's own log shows."""
 
-import json
 import re
 import unittest
 
 import mqtk_testlib as t
+from mqtk_testlib.bench import summary_of
 
 BRIDGE_ID = "mqtk-bridge-a"
 
-
-def summary_of(result):
-    """The last JSON line of a --json run: the summary object."""
-    lines = result.stdout.decode().strip().splitlines()
-    summary = json.loads(lines[-1])
-    assert summary["type"] == "summary", lines[-1]
-    return summary
 
 
 def clients_connected(broker, prefix, start=0):

@@ -1,7 +1,6 @@
 """mqtk-bench subscribers time messages by the kernel's arrival stamp, and hold reads under a flood
 without losing or doubling anything (--no-read-hold reads at once)."""
 
-import json
 import signal
 import struct
 import tempfile
@@ -9,22 +8,11 @@ import time
 import unittest
 
 import mqtk_testlib as t
+from mqtk_testlib.bench import BenchCase, summary_of
 
 
-def summary_of(result):
-    """The last JSON line of a --json run: the summary object."""
-    return json.loads(result.stdout.decode().strip().splitlines()[-1])
 
-
-class ArrivalStamps(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto(extra_config=["max_queued_messages 0"])
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
+class ArrivalStamps(BenchCase):
 
     def test_a_stopped_subscriber_still_measures_when_the_message_arrived(self):
         # The message reaches the subscriber's socket while the process is stopped for 1.5 s: the

@@ -7,28 +7,18 @@ intended time from the payload header."""
 
 import json
 import signal
-import struct
 import tempfile
 import time
 import unittest
 
 import mqtk_testlib as t
+from mqtk_testlib.bench import BenchCase, bench_header, summary_of
 
-
-def summary_of(result):
-    lines = result.stdout.decode().strip().splitlines()
-    summary = json.loads(lines[-1])
-    assert summary["type"] == "summary", lines[-1]
-    return summary
 
 
 def progress_of(result):
     return [json.loads(line) for line in result.stdout.decode().strip().splitlines()[:-1]]
 
-
-def bench_header(run_id, publisher, sequence, written_ns, intended_ns):
-    """The 32-byte mqb2 header (man page, "The bench header")."""
-    return b"mqb2" + struct.pack(">IIIQQ", run_id, publisher, sequence, written_ns, intended_ns)
 
 
 class Stall(unittest.TestCase):
@@ -94,18 +84,8 @@ class Stall(unittest.TestCase):
         self.assertNotIn(b"behind schedule", text.stdout)  # on schedule: nothing to say
 
 
-class Basis(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto(extra_config=["max_queued_messages 0"])
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
-    def bench(self, *args, timeout=30):
-        return t.run_tool(["mqtk-bench", *self.broker.client_args(), *args], timeout=timeout)
+class Basis(BenchCase):
+    bench_timeout = 30
 
     def test_without_rate_the_report_says_service_time_only(self):
         r = self.bench("pubsub", "-q", "1", "-n", "300", "--json", "-t", "lat/t3/%i", "--max-p99", "10000")

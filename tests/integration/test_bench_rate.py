@@ -3,17 +3,11 @@
 than one interval of its rate (--rate 0.5 -D 1) reports what it published in the window, not the
 one message divided by its latency."""
 
-import json
 import unittest
 
 import mqtk_testlib as t
+from mqtk_testlib.bench import summary_of
 
-
-def summary_of(result):
-    lines = result.stdout.decode().strip().splitlines()
-    summary = json.loads(lines[-1])
-    assert summary["type"] == "summary", lines[-1]
-    return summary
 
 
 class BenchRateTest(unittest.TestCase):

@@ -12,6 +12,7 @@ import unittest
 import yaml
 
 import mqtk_testlib as t
+from mqtk_testlib.bench import BenchCase, summary_of
 
 JOB_YAML = t.REPO_ROOT / "docs" / "kubernetes" / "mqtk-bench-job.yaml"
 LEAD_S = 5  # --start-at this far ahead: every process is connected well before
@@ -27,22 +28,8 @@ def load(path):
         return json.load(f)
 
 
-def summary_of(result):
-    """The summary object of a --json run or of merge --json: the last line."""
-    s = json.loads(result.stdout.decode().strip().splitlines()[-1])
-    assert s["type"] == "summary", s
-    return s
 
-
-class Shards(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto(extra_config=["max_queued_messages 0"])
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
+class Shards(BenchCase):
 
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
