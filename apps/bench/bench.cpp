@@ -46,6 +46,10 @@ int main(int argc, char **argv) {
     print_error(resolved.error);
     return exit_usage;
   }
+  if (!options.scale.addresses.empty() && resolved.options.endpoint.kind == net::scheme::unix_socket) {
+    print_error("--ifaddr binds TCP source addresses: it cannot be used with a Unix socket connection");
+    return exit_usage;
+  }
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   if (resolved.qos && app.count("--qos") == 0 && options.mode != bench_mode::conn)

@@ -1,15 +1,23 @@
 #pragma once
 
+#include "bench/bench_source_addresses.hpp"
 #include "common/connection_options.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mqtk::apps::bench {
 
 // What a run does: open connections only, publish, subscribe, or both in one process.
 enum class bench_mode { conn, pub, sub, pubsub };
+
+// Flags for many connections (bench_options_scale.cpp).
+struct scale_options {
+  std::vector<std::string> ifaddr;  // --ifaddr values as typed
+  source_addresses addresses;       // parsed from them; connections take them round robin
+};
 
 // Everything mqtk-bench's flags say.
 struct bench_options {
@@ -32,6 +40,7 @@ struct bench_options {
   std::optional<double> max_loss; // percent; above it: exit 10
   std::optional<double> max_p99;  // milliseconds; above it: exit 10
   std::optional<double> min_rate; // messages per second received (sent for pub); below it: exit 10
+  scale_options scale;
 };
 
 // The name of a mode as typed on the command line.
@@ -46,6 +55,12 @@ std::string subscriber_filter(const std::string &pattern);
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after
 // --help/--version. Returns -1 when the caller should go on.
 int parse_options(int argc, char **argv, bench_options &options, CLI::App &app);
+
+// Adds the --ifaddr flag (group "Connections at scale").
+void add_scale_options(CLI::App &app, bench_options &o);
+
+// Parses --ifaddr into o.scale.addresses; "" when fine, else the usage error line.
+std::string scale_options_error(const CLI::App &app, bench_options &o);
 
 // Runs mqtk-bench and returns its exit status.
 int main(int argc, char **argv);

@@ -23,6 +23,10 @@ client::client_options fleet_client_options(const bench_options &o, const client
     options.session.client_id = prefix + tag + std::to_string(index);
   else
     options.session.client_id = base.session.client_id + "-" + tag + std::to_string(index);
+  // Source addresses round robin over the connections in the order they open (pubsub: subscribers first).
+  const bool after_subscribers = role == bench_role::publisher && o.mode == bench_mode::pubsub;
+  options.transport.local_address =
+      o.scale.addresses.for_connection(std::uint64_t{index} + (after_subscribers ? o.subscribers : 0));
   if (role == bench_role::publisher)
     options.session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(o.max_inflight, 65535));
   return options;

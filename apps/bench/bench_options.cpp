@@ -135,6 +135,7 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
          "Exit 10 when fewer messages per second arrived (sent in pub mode, connections in conn mode), "
          "0.1% tolerance")
       ->group(report);
+  add_scale_options(app, o);
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
@@ -142,6 +143,8 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   if (!parse_mode(mode, o.mode))
     return usage("mode '" + mode + "' is not conn, pub, sub or pubsub");
   if (auto problem = misplaced_flag(app, o.mode); !problem.empty())
+    return usage(problem);
+  if (auto problem = scale_options_error(app, o); !problem.empty())
     return usage(problem);
   if (o.clients == 0 || o.clients > 100000)
     return usage("--clients must be between 1 and 100000");

@@ -287,10 +287,14 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       if (broker_closed)
         message = "the broker closed the connection before CONNACK (" + f.message + ")";
       drop_transport();
-      finish({kind, message});
+      close_reason why{kind, message};
+      why.code = f.code;
+      finish(std::move(why));
       return;
     }
-    end_connection({close_kind::lost, "connection lost: " + f.message}, true, closed_by_broker(f));
+    close_reason why{close_kind::lost, "connection lost: " + f.message};
+    why.code = f.code;
+    end_connection(std::move(why), true, closed_by_broker(f));
   }
 
   bool try_fallback(const std::string &why) {

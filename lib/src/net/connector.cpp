@@ -3,6 +3,8 @@
 #include "tls_context.hpp"
 #include "transport_core.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 namespace mqtk::net {
 namespace {
 
@@ -103,6 +105,21 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
                       "missing host name or port"};
       return result;
     }
+  }
+  if (!options.local_address.empty()) {
+    if (ep.kind == scheme::unix_socket) {
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint),
+                      "a Unix socket connection cannot bind a source address"};
+      return result;
+    }
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(options.local_address, ec);
+    if (ec) {
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint),
+                      "source address '" + options.local_address + "' is not an IPv4 or IPv6 address"};
+      return result;
+    }
+    settings->local_address = options.local_address;
   }
   if (uses_websocket(ep.kind)) {
     if (ep.path.empty() || ep.path.front() != '/')

@@ -23,6 +23,7 @@ struct connect_settings {
   std::shared_ptr<tls_context> tls;                            // set for mqtts and wss
   std::vector<std::pair<std::string, std::string>> ws_headers; // parsed "Name: value" entries
   std::string ws_subprotocol;                                  // Sec-WebSocket-Protocol to request
+  std::string local_address;                                   // source address to bind; empty: any
 };
 
 } // namespace mqtk::net::detail

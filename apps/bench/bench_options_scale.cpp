@@ -1,0 +1,24 @@
+// mqtk-bench: the flags for tens of thousands of connections (--ifaddr).
+#include "bench/bench.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace mqtk::apps::bench {
+
+void add_scale_options(CLI::App &app, bench_options &o) {
+  const char *group = "Connections at scale";
+  app.add_option("--ifaddr", o.scale.ifaddr,
+                 "Source addresses connections bind to, round robin: ADDR[,ADDR...], ranges FIRST-LAST "
+                 "(127.0.0.2-127.0.0.9), IPv4 or IPv6; repeatable")
+      ->group(group)
+      ->allow_extra_args(false);
+}
+
+std::string scale_options_error(const CLI::App &, bench_options &o) {
+  for (const std::string &value : o.scale.ifaddr)
+    if (auto problem = o.scale.addresses.add(value); !problem.empty())
+      return problem;
+  return {};
+}
+
+} // namespace mqtk::apps::bench
