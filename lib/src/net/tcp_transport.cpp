@@ -15,9 +15,18 @@ public:
 
 protected:
   tcp_socket &socket() noexcept override { return socket_; }
-  void tcp_connected() override { connect_succeeded(); }
-  void start_read(asio::mutable_buffer buffer) override {
-    socket_.async_read_some(buffer, read_completion());
+  void tcp_connected() override {
+    error_code ignored;
+    socket_.non_blocking(true, ignored); // read_now() must never block
+    connect_succeeded();
+  }
+  void start_read() override { start_reactive_read(); }
+  void wait_readable() override { socket_.async_wait(tcp_socket::wait_read, readiness_handler()); }
+  // The read system call of plain TCP (one read_some of what has arrived).
+  std::size_t read_now(asio::mutable_buffer buffer, error_code &ec, bool &drained) override {
+    const std::size_t n = socket_.read_some(buffer, ec);
+    drained = !ec && n < buffer.size();
+    return n;
   }
   void start_write() override { asio::async_write(socket_, write_sequence(), write_completion()); }
   void start_shutdown() override { shutdown_tcp(); }

@@ -34,8 +34,8 @@ protected:
                                 const error_code &ec) { self->handshake_done(ec); });
   }
 
-  void start_read(asio::mutable_buffer buffer) override {
-    stream_.async_read_some(buffer, guarded{std::static_pointer_cast<tls_core>(shared_from_this()),
+  void start_read() override {
+    stream_.async_read_some(read_target(true), guarded{std::static_pointer_cast<tls_core>(shared_from_this()),
                                             read_completion(), &tls_core::read_finished});
   }
   void start_write() override {
