@@ -50,6 +50,7 @@ int main(int argc, char **argv) {
     print_error("--ifaddr binds TCP source addresses: it cannot be used with a Unix socket connection");
     return exit_usage;
   }
+  resolved.options.transport.tls_release_idle_buffers = !options.scale.tls_keep_buffers;
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   if (resolved.qos && app.count("--qos") == 0 && options.mode != bench_mode::conn)

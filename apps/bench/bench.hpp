@@ -17,6 +17,7 @@ enum class bench_mode { conn, pub, sub, pubsub };
 struct scale_options {
   std::vector<std::string> ifaddr;  // --ifaddr values as typed
   source_addresses addresses;       // parsed from them; connections take them round robin
+  bool tls_keep_buffers = false;    // --tls-keep-buffers: idle TLS connections keep OpenSSL's buffers
 };
 
 // Everything mqtk-bench's flags say.
@@ -56,7 +57,7 @@ std::string subscriber_filter(const std::string &pattern);
 // --help/--version. Returns -1 when the caller should go on.
 int parse_options(int argc, char **argv, bench_options &options, CLI::App &app);
 
-// Adds the --ifaddr flag (group "Connections at scale").
+// Adds --ifaddr and --tls-keep-buffers (group "Connections at scale").
 void add_scale_options(CLI::App &app, bench_options &o);
 
 // Parses --ifaddr into o.scale.addresses; "" when fine, else the usage error line.

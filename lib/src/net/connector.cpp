@@ -91,6 +91,7 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
   settings->target = ep;
   settings->timeout = options.connect_timeout;
   settings->ws_subprotocol = options.ws_subprotocol;
+  settings->tls_release_idle_buffers = options.tls_release_idle_buffers;
   if (ep.kind == scheme::unix_socket) {
     settings->display = "unix socket " + ep.unix_path;
     if (ep.unix_path.empty()) {

@@ -127,6 +127,8 @@ protected:
   };
   // The handler for wait_readable's wait.
   readiness_completion readiness_handler() { return {shared_from_this(), read_memory_}; }
+  // The operation memory of writes, for streams that write in steps (TLS).
+  handler_memory &write_memory() noexcept { return write_memory_; }
   // The handler for start_write.
   io_completion write_completion() {
     return {shared_from_this(), write_memory_, &transport_core::write_done};
