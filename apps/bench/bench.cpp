@@ -1,5 +1,6 @@
 // mqtk-bench: settings, the file-descriptor limit, and the run.
 #include "bench/bench.hpp"
+#include "bench/bench_limits.hpp"
 #include "bench/bench_run.hpp"
 
 #include "common/diagnostics.hpp"
@@ -24,8 +25,9 @@ bool ensure_descriptors(std::uint64_t connections) {
     return true;
   if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
     print_error(std::to_string(connections) + " connections need " + std::to_string(needed) +
-                " open files, but the limit is " + std::to_string(limit.rlim_max) +
-                " (raise it with ulimit -n)");
+                " open files, but the hard limit (RLIMIT_NOFILE) is " + std::to_string(limit.rlim_max) +
+                ": raise it (as root: ulimit -Hn, nofile in /etc/security/limits.conf, LimitNOFILE= in a "
+                "systemd unit) or split the connections over several mqtk-bench processes");
     return false;
   }
   limit.rlim_cur = needed;
@@ -59,6 +61,9 @@ int main(int argc, char **argv) {
       options.clients + (options.mode == bench_mode::pubsub ? options.subscribers : 0);
   if (!ensure_descriptors(connections))
     return exit_usage;
+  if (auto shortage = port_shortage(connections, options.scale.addresses.size(), local_port_range());
+      !shortage.empty())
+    print_warning(shortage);
   if (options.connection.debug)
     resolved.options.debug = [](std::string_view line) { print_debug(line); };
 

@@ -202,6 +202,7 @@ void bench_run::check_ready() {
 // ---- measuring ----------------------------------------------------------------------------------
 
 void bench_run::begin_measuring() {
+  return_free_memory(); // what the handshakes used: the RSS now shows what the connections hold
   phase_ = phase::measuring;
   measure_start_ = last_report_ = clock::now();
   report_timer_.start(seconds(o_.interval), [this] { report_progress(); });
@@ -430,6 +431,7 @@ void bench_run::closed(connection &c, const client::close_reason &why) {
     else
       ++totals_.failed;
     fail(why);
+    limits_.failed(why, totals_.connected);
   }
   if (phase_ == phase::connecting) {
     start_due_connections();

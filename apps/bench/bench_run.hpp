@@ -2,6 +2,7 @@
 
 #include "bench/bench.hpp"
 #include "bench/bench_fleet.hpp"
+#include "bench/bench_limits.hpp"
 #include "bench/bench_recorder.hpp"
 #include "bench/bench_stats.hpp"
 #include "common/runtime.hpp"
@@ -74,6 +75,7 @@ private:
   std::unique_ptr<progress_printer> progress_;
   std::optional<client::close_reason> first_failure_;
   std::optional<std::string> first_refusal_;
+  limit_reporter limits_; // names the system limit behind failed connections, once
   std::string out_;
 };
 

@@ -5,6 +5,11 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
 namespace mqtk::net {
 namespace {
 
@@ -82,6 +87,26 @@ std::string parse_headers(const std::vector<std::string> &lines,
   return {};
 }
 
+// The settings already in use in this process with the same content, else settings itself: the
+// connectors of a fleet (one per mqtk-bench client) then share one copy instead of 350 bytes each.
+std::shared_ptr<const connect_settings> shared_settings(std::shared_ptr<connect_settings> settings) {
+  const connect_settings &c = *settings;
+  std::string key = to_url(c.target, true) + '\n' + c.target.unix_path + '\n' + std::to_string(c.timeout.count()) +
+                    '\n' + c.ws_subprotocol + '\n' + c.local_address + '\n' +
+                    std::to_string(reinterpret_cast<std::uintptr_t>(c.tls.get())) +
+                    (c.tls_release_idle_buffers ? "\nrelease" : "\nkeep");
+  for (const auto &[name, value] : c.ws_headers)
+    key += '\n' + name + ": " + value;
+  static std::mutex lock;
+  static std::map<std::string, std::weak_ptr<const connect_settings>> cache;
+  std::lock_guard<std::mutex> guard(lock);
+  auto &entry = cache[key];
+  if (auto existing = entry.lock())
+    return existing;
+  entry = settings;
+  return settings;
+}
+
 } // namespace
 
 connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
@@ -135,7 +160,7 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
     if (!settings->tls)
       return result;
   }
-  result.value = std::make_unique<connector_impl>(io, std::move(settings));
+  result.value = std::make_unique<connector_impl>(io, shared_settings(std::move(settings)));
   return result;
 }
 
