@@ -5,7 +5,8 @@
 # for process K), all started at once. Reports per process and for the machine: connected, the
 # connection rate, CONNACK latency p50/p99/max, and the memory per idle connection: RSS once every
 # connection is up (the first progress line) minus the RSS of a one-connection run, for mqtk-bench
-# and for the broker; then what 100,000 connections per process would take.
+# and for the broker, and the kernel's slab memory (both ends of every socket) per connection; then
+# what 100,000 connections per process would take.
 # A benchmark, not a test: the figures go in docs/performance.md with the command.
 #   tests/perf/bench_connections.sh [N=19000] [P=1] [RATE=2000]
 # Environment: MQTK_BUILD_DIR; TLS=1 (mqtts, EC P-256 certificate made here; default plain TCP);
@@ -29,6 +30,7 @@ cleanup() {
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rss_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+slab_kib() { awk '/^Slab:/ {print $2}' /proc/meminfo; }
 
 scheme=mqtt
 tls_args=()
@@ -89,6 +91,7 @@ run_fleet() {
     rss[k]=$(rss_of "${pid[k]}" 2>/dev/null || echo 0)
     broker_rss[k]=$(rss_of "${brokers[k]}")
   done
+  slab_up=$(slab_kib)
   for ((k = 1; k <= p; k++)); do wait "${pid[k]}" || true; done
 }
 
@@ -98,6 +101,7 @@ run_fleet 1
 for ((k = 1; k <= p; k++)); do base[k]=${rss[k]}; done
 sleep 1
 for ((k = 1; k <= p; k++)); do idle_broker[k]=$(rss_of "${brokers[k]}"); done
+slab_before=$(slab_kib)
 run_fleet "$n"
 
 echo "== $p x mqtk-bench conn -C $n --connect-rate $rate ($scheme, --ifaddr 8 addresses each, held $hold s)"
@@ -117,12 +121,15 @@ print(f"  mqtk-bench RSS {rss / 1024:.1f} MiB (1 connection: {base / 1024:.1f} M
 PY
   [[ -s $dir/err$k ]] && sed "s/^/  stderr: /" "$dir/err$k" | head -5
 done
-python3 - "$n" "$p" "${base[1]}" "${rss[1]}" <<'PY'
+python3 - "$n" "$p" "${base[1]}" "${rss[1]}" "$slab_before" "$slab_up" <<'PY'
 import sys
-n, p, base, rss = map(int, sys.argv[1:])
+n, p, base, rss, slab0, slab1 = map(int, sys.argv[1:])
 per = (rss - base) / max(n - 1, 1)
-print(f"machine: {n * p:,} connections attempted by {p} process(es)")
-print(f"100,000 per process at {per:.2f} KiB: {per * 100000 / 1024:,.0f} MiB of mqtk-bench RSS, 100,064 open "
+print(f"machine: {n * p:,} connections attempted by {p} process(es); kernel slab "
+      f"{(slab1 - slab0) / (n * p):.2f} KiB per connection (client and broker socket)")
+slab = (slab1 - slab0) / (n * p)
+print(f"100,000 per process at {per:.2f} KiB: {per * 100000 / 1024:,.0f} MiB of mqtk-bench RSS (and "
+      f"{slab * 100000 / 1024:,.0f} MiB of kernel slab for both socket ends), 100,064 open "
       f"files (RLIMIT_NOFILE), and local ports: {100000 / 28232:.1f} x net.ipv4.ip_local_port_range's 28,232 per "
       f"source address and broker address (so --ifaddr with 4 or more addresses)")
 PY
