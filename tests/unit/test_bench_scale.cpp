@@ -84,10 +84,11 @@ TEST_CASE("ifaddr: bad values are one clear line each") {
       {"fd00::-fd01::", "--ifaddr: more than 65536 source addresses"},
       {"127.0.0.1,", "--ifaddr: empty address in '127.0.0.1,'"},
   };
-  for (const auto &[value, message] : cases) {
+  for (const auto &entry : cases) {
+    const std::string &value = entry.first;
     CAPTURE(value);
     source_addresses a;
-    CHECK(a.add(value) == message);
+    CHECK(a.add(value) == entry.second);
   }
 }
 
