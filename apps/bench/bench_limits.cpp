@@ -1,5 +1,6 @@
 // mqtk-bench: which system limit stopped connections (ports, files, memory) and how to lift it.
 #include "bench/bench_limits.hpp"
+#include "bench/bench_report.hpp"
 
 #include "common/diagnostics.hpp"
 #include "mqtk/net/error.hpp"
@@ -20,21 +21,11 @@ bool is_system(const std::error_code &code, int value) {
   return code.category() == std::system_category() && code.value() == value;
 }
 
-std::string with_commas(std::uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string open_file_limit() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
     return "the limit";
-  return with_commas(limit.rlim_cur);
+  return grouped(limit.rlim_cur);
 }
 
 } // namespace
@@ -64,7 +55,7 @@ std::string limit_diagnosis(const client::close_reason &why,
     std::string range = "the range";
     if (ports)
       range = std::to_string(ports->first) + "-" + std::to_string(ports->second) + ": " +
-              with_commas(ports->second - ports->first + 1) + " ports";
+              grouped(ports->second - ports->first + 1) + " ports";
     return "limit: local ports ran out (EADDRNOTAVAIL): one source address reaches a broker address through "
            "at most the ports of net.ipv4.ip_local_port_range (" + range +
            "); add source addresses with --ifaddr (on loopback e.g. 127.0.0.2-127.0.0.9) or widen the "
@@ -82,11 +73,11 @@ std::string limit_diagnosis(const client::close_reason &why,
            "): free memory, or raise net.ipv4.tcp_mem and net.core.rmem_max/wmem_max";
   if (connected > 0 && why.kind == client::close_kind::connect &&
       (code == net::errc::closed || is_system(code, ECONNRESET) || is_system(code, ECONNREFUSED)))
-    return "limit: the broker refused more connections after " + with_commas(connected) +
+    return "limit: the broker refused more connections after " + grouped(connected) +
            ": it may be at its own limit (mosquitto: max_connections, and its open-file limit, raised with "
            "ulimit -n before it starts)";
   if (connected > 0 && code == net::errc::connect_timeout)
-    return "limit: connecting timed out after " + with_commas(connected) +
+    return "limit: connecting timed out after " + grouped(connected) +
            " connections: the broker's listen backlog (net.core.somaxconn) or its CPU may be full; lower "
            "--connect-rate or raise --connect-timeout";
   return {};
@@ -100,9 +91,9 @@ std::string port_shortage(std::uint64_t connections, std::uint64_t sources,
   const std::uint64_t available = per_source * (sources == 0 ? 1 : sources);
   if (connections <= available)
     return {};
-  return with_commas(connections) + " connections to one broker address need more local ports than " +
-         (sources <= 1 ? std::string("one source address has") : with_commas(sources) + " source addresses have") +
-         " (" + with_commas(available) + ", net.ipv4.ip_local_port_range " + std::to_string(ports->first) + "-" +
+  return grouped(connections) + " connections to one broker address need more local ports than " +
+         (sources <= 1 ? std::string("one source address has") : grouped(sources) + " source addresses have") +
+         " (" + grouped(available) + ", net.ipv4.ip_local_port_range " + std::to_string(ports->first) + "-" +
          std::to_string(ports->second) + "): add source addresses with --ifaddr";
 }
 

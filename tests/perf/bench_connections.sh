@@ -36,14 +36,7 @@ scheme=mqtt
 tls_args=()
 if [[ ${TLS:-0} == 1 ]]; then
   scheme=mqtts
-  (cd "$dir" &&
-    openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
-    openssl req -x509 -new -key ca.key -subj /CN=perf-ca -days 2 -out ca.pem &&
-    openssl ecparam -name prime256v1 -genkey -noout -out server.key &&
-    openssl req -new -key server.key -subj /CN=localhost -out server.csr &&
-    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >ext &&
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext \
-      -out server.pem && chmod 644 server.key) >/dev/null 2>&1
+  perf_make_certs "$dir"
   tls_args=(--cafile "$dir/ca.pem")
 fi
 
@@ -63,12 +56,7 @@ start_broker() {
   } >"$dir/broker$k.conf"
   (ulimit -n "$(ulimit -Hn)" && exec mosquitto -c "$dir/broker$k.conf") >"$dir/broker$k.log" 2>&1 &
   brokers[k]=$!
-  for _ in $(seq 50); do
-    (echo >"/dev/tcp/127.0.0.1/${port[k]}") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "mosquitto $k did not start" >&2
-  exit 1
+  perf_wait_port "${port[k]}"
 }
 
 # run_fleet COUNT: P processes of COUNT connections each, at once; fills rss[K], broker_rss[K] and

@@ -13,17 +13,11 @@ source "$(dirname "$0")/lib.sh"
 rate=${1:-2000}
 seconds=${2:-10}
 runs=${RUNS:-2}
+((seconds >= 3)) || { echo "SECONDS must be at least 3 (CPU is counted between progress lines)" >&2; exit 2; }
 bench=$(perf_tool mqtk-bench)
 ulimit -n "$(ulimit -Hn)"
 certs=$(mktemp -d)
-(cd "$certs" &&
-  openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
-  openssl req -x509 -new -key ca.key -subj /CN=perf-ca -days 2 -out ca.pem &&
-  openssl ecparam -name prime256v1 -genkey -noout -out server.key &&
-  openssl req -new -key server.key -subj /CN=localhost -out server.csr &&
-  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >ext &&
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext -out server.pem &&
-  chmod 644 server.key) >/dev/null 2>&1
+perf_make_certs "$certs"
 PERF_BROKER_CONFIG="$(printf 'cafile %s\ncertfile %s\nkeyfile %s\nmax_connections -1' \
   "$certs/ca.pem" "$certs/server.pem" "$certs/server.key")"
 perf_start_broker

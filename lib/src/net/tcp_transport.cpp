@@ -1,5 +1,6 @@
 // mqtt://: MQTT over plain TCP.
 #include "cores.hpp"
+#include "socket_util.hpp"
 #include "tcp_core.hpp"
 
 #include <boost/asio/write.hpp>
@@ -24,9 +25,7 @@ protected:
   void wait_readable() override { socket_.async_wait(tcp_socket::wait_read, readiness_handler()); }
   // The read system call of plain TCP (one read_some of what has arrived).
   std::size_t read_now(asio::mutable_buffer buffer, error_code &ec, bool &drained) override {
-    const std::size_t n = socket_.read_some(buffer, ec);
-    drained = !ec && n < buffer.size();
-    return n;
+    return read_available(socket_, buffer, ec, drained);
   }
   void start_write() override { asio::async_write(socket_, write_sequence(), write_completion()); }
   void start_shutdown() override { shutdown_tcp(); }

@@ -51,9 +51,7 @@ protected:
   void start_read() override { start_reactive_read(); }
   void wait_readable() override { socket_.async_wait(unix_socket::wait_read, readiness_handler()); }
   std::size_t read_now(asio::mutable_buffer buffer, error_code &ec, bool &drained) override {
-    const std::size_t n = socket_.read_some(buffer, ec);
-    drained = !ec && n < buffer.size();
-    return n;
+    return read_available(socket_, buffer, ec, drained);
   }
   void start_write() override { asio::async_write(socket_, write_sequence(), write_completion()); }
 
