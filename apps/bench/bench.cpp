@@ -26,8 +26,9 @@ bool ensure_descriptors(std::uint64_t connections) {
   if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
     print_error(std::to_string(connections) + " connections need " + std::to_string(needed) +
                 " open files, but the hard limit (RLIMIT_NOFILE) is " + std::to_string(limit.rlim_max) +
-                ": raise it (as root: ulimit -Hn, nofile in /etc/security/limits.conf, LimitNOFILE= in a "
-                "systemd unit) or split the connections over several mqtk-bench processes");
+                ": raise it as root (ulimit -n " + std::to_string(needed) +
+                ", nofile in /etc/security/limits.conf, LimitNOFILE= in a systemd unit) or split the "
+                "connections over several mqtk-bench processes");
     return false;
   }
   limit.rlim_cur = needed;

@@ -63,7 +63,7 @@ std::string limit_diagnosis(const client::close_reason &why,
   }
   if (is_system(code, EMFILE))
     return "limit: open files ran out (EMFILE): this process may open " + open_file_limit() +
-           " and every connection needs one; raise the hard limit (as root: ulimit -Hn, nofile in "
+           " and every connection needs one; raise the hard limit as root (ulimit -n N, nofile in "
            "/etc/security/limits.conf, LimitNOFILE= in a systemd unit) or split the connections over "
            "several mqtk-bench processes";
   if (is_system(code, ENFILE))

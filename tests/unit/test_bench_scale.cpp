@@ -122,7 +122,7 @@ TEST_CASE("limits: each system limit is named with how to lift it") {
   CHECK(exhausted.find("--ifaddr") != std::string::npos);
   const std::string files = limit_diagnosis(failed_with(system_error(EMFILE)), ports, 100);
   CHECK(files.find("open files ran out (EMFILE)") != std::string::npos);
-  CHECK(files.find("ulimit -Hn") != std::string::npos);
+  CHECK(files.find("ulimit -n N") != std::string::npos);
   CHECK(limit_diagnosis(failed_with(system_error(ENFILE)), ports, 0).find("fs.file-max") != std::string::npos);
   CHECK(limit_diagnosis(failed_with(system_error(ENOBUFS)), ports, 0).find("memory for sockets (ENOBUFS)") !=
         std::string::npos);
