@@ -4,6 +4,7 @@
 #include "support_net/recorder.hpp"
 #include "support_net/test_certs.hpp"
 #include "support_net/tls_echo_server.hpp"
+#include "support_net/ws_echo_server.hpp"
 
 #include "mqtk/net/transport.hpp"
 
@@ -82,6 +83,17 @@ TEST_CASE("net bind: TLS binds the source address too") {
   auto peer = server.sessions.front()->socket().lowest_layer().remote_endpoint(ec);
   REQUIRE_FALSE(ec);
   CHECK(peer.address().to_string() == "127.0.0.5");
+}
+
+TEST_CASE("net bind: WebSocket binds the source address too") {
+  boost::asio::io_context io;
+  net_test::ws_echo_server server(io, "/mqtt");
+  recorder r;
+  REQUIRE(net_test::connect(io, "ws://127.0.0.1:" + std::to_string(server.port()) + "/mqtt", from("127.0.0.6"), r)
+              .empty());
+  REQUIRE(r.connected);
+  REQUIRE_FALSE(server.requests.empty());
+  CHECK(server.requests.front()->peer == "127.0.0.6");
 }
 
 TEST_CASE("net bind: an address that is not this machine's fails the connection and says so") {
