@@ -2,6 +2,7 @@
 #include "bench/bench.hpp"
 #include "bench/bench_merge.hpp"
 #include "bench/bench_cluster.hpp"
+#include "bench/bench_limits.hpp"
 #include "bench/bench_run.hpp"
 
 #include "common/diagnostics.hpp"
@@ -26,8 +27,10 @@ bool ensure_descriptors(std::uint64_t connections) {
     return true;
   if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
     print_error(std::to_string(connections) + " connections need " + std::to_string(needed) +
-                " open files, but the limit is " + std::to_string(limit.rlim_max) +
-                " (raise it with ulimit -n)");
+                " open files, but the hard limit (RLIMIT_NOFILE) is " + std::to_string(limit.rlim_max) +
+                ": raise it as root (ulimit -n " + std::to_string(needed) +
+                ", nofile in /etc/security/limits.conf, LimitNOFILE= in a systemd unit) or split the "
+                "connections over several mqtk-bench processes");
     return false;
   }
   limit.rlim_cur = needed;
@@ -56,6 +59,11 @@ int main(int argc, char **argv) {
     print_error(problem);
     return exit_usage;
   }
+  if (!options.scale.addresses.empty() && resolved.options.endpoint.kind == net::scheme::unix_socket) {
+    print_error("--ifaddr binds TCP source addresses: it cannot be used with a Unix socket connection");
+    return exit_usage;
+  }
+  resolved.options.transport.tls_release_idle_buffers = !options.scale.tls_keep_buffers;
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   if (resolved.qos && app.count("--qos") == 0 && options.mode != bench_mode::conn)
@@ -63,6 +71,9 @@ int main(int argc, char **argv) {
   const std::uint64_t connections = main_slice(options).count + subscriber_slice(options).count;
   if (!ensure_descriptors(connections))
     return exit_usage;
+  if (auto shortage = port_shortage(connections, options.scale.addresses.size(), local_port_range());
+      !shortage.empty())
+    print_warning(shortage);
   if (options.connection.debug)
     resolved.options.debug = [](std::string_view line) { print_debug(line); };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bench/bench_shard.hpp"
+#include "bench/bench_source_addresses.hpp"
 #include "common/connection_options.hpp"
 
 #include <cstdint>
@@ -34,6 +35,13 @@ struct cpu_options {
   bool read_hold = true; // hold reads back under a backlogged stream (bench_read_hold.hpp); --no-read-hold
 };
 
+// Flags for many connections (bench_options_scale.cpp).
+struct scale_options {
+  std::vector<std::string> ifaddr;  // --ifaddr values as typed
+  source_addresses addresses;       // parsed from them; connections take them round robin
+  bool tls_keep_buffers = false;    // --tls-keep-buffers: idle TLS connections keep OpenSSL's buffers
+};
+
 // Everything mqtk-bench's flags say.
 struct bench_options {
   connection_flags connection;
@@ -59,6 +67,7 @@ struct bench_options {
   cluster_options cluster;        // --sub-url, and -h/-L lists
   export_options exports;         // --hdr-log, --plot, --metrics-listen
   cpu_options cpu;                // --no-read-hold
+  scale_options scale;            // --ifaddr, --tls-keep-buffers
 };
 
 // The name of a mode as typed on the command line.
@@ -95,6 +104,12 @@ std::string cluster_options_error(const CLI::App &app, const bench_options &opti
 void add_export_options(CLI::App &app, bench_options &options);
 // The usage error in the export flags ("" when fine): empty or clashing paths, a bad ADDR:PORT.
 std::string export_options_error(const CLI::App &app, const bench_options &options);
+
+// Adds --ifaddr and --tls-keep-buffers (group "Connections at scale").
+void add_scale_options(CLI::App &app, bench_options &o);
+
+// Parses --ifaddr into o.scale.addresses; "" when fine, else the usage error line.
+std::string scale_options_error(const CLI::App &app, bench_options &o);
 
 // Runs mqtk-bench and returns its exit status.
 int main(int argc, char **argv);

@@ -29,6 +29,10 @@ client::client_options fleet_client_options(const bench_options &o, const client
     use_broker(options, o.cluster.brokers[broker_slot(o, role, index)]);
   if (role == bench_role::subscriber)
     options.transport.arrival_timestamps = true; // latency up to the kernel's arrival time, see arrival_ns()
+  // Source addresses round robin over the connections in the order they open (pubsub: subscribers first).
+  const bool after_subscribers = role == bench_role::publisher && o.mode == bench_mode::pubsub;
+  options.transport.local_address =
+      o.scale.addresses.for_connection(std::uint64_t{index} + (after_subscribers ? o.subscribers : 0));
   if (role == bench_role::publisher)
     options.session.max_inflight = static_cast<std::uint16_t>(std::min<std::uint32_t>(o.max_inflight, 65535));
   return options;

@@ -15,7 +15,8 @@ bench_role main_role(bench_mode mode) noexcept;
 
 // The client options connection index of role connects with: base with its own client id
 // (-i, or -I PREFIX with the index appended, pubsub subscribers tagged "s"), its broker (round
-// robin, see broker_slot), and a publisher's in-flight window.
+// robin, see broker_slot), its --ifaddr source address (round robin in connection order) and a
+// publisher's in-flight window.
 client::client_options fleet_client_options(const bench_options &options, const client::client_options &base,
                                             bench_role role, std::uint32_t index);
 

@@ -139,6 +139,7 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   add_cluster_options(app, o);
   add_export_options(app, o);
   add_cpu_options(app, o);
+  add_scale_options(app, o);
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
@@ -152,6 +153,8 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   if (auto problem = export_options_error(app, o); !problem.empty())
     return usage(problem);
   if (auto problem = cpu_options_error(app, o); !problem.empty())
+    return usage(problem);
+  if (auto problem = scale_options_error(app, o); !problem.empty())
     return usage(problem);
   if (o.clients == 0 || o.clients > 100000)
     return usage("--clients must be between 1 and 100000");

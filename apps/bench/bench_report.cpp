@@ -34,6 +34,8 @@ double round3(double v) {
   return std::round(v * 1000) / 1000;
 }
 
+} // namespace
+
 std::string grouped(std::uint64_t n) {
   std::string digits = std::to_string(n), out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
@@ -43,6 +45,8 @@ std::string grouped(std::uint64_t n) {
   }
   return out;
 }
+
+namespace {
 
 std::string fixed(double v, int decimals) {
   char buf[64];

@@ -17,6 +17,9 @@ struct threshold_check {
   bool passed = true;
 };
 
+// n with thousands separators: "19,000".
+std::string grouped(std::uint64_t n);
+
 // Evaluates the thresholds the options ask for against the totals.
 std::vector<threshold_check> check_thresholds(const bench_options &options, const bench_totals &totals);
 

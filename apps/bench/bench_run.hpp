@@ -3,6 +3,7 @@
 #include "bench/bench.hpp"
 #include "bench/bench_fleet.hpp"
 #include "bench/bench_read_pacer.hpp"
+#include "bench/bench_limits.hpp"
 #include "bench/bench_recorder.hpp"
 #include "bench/bench_start_gate.hpp"
 #include "bench/bench_stats.hpp"
@@ -87,6 +88,7 @@ private:
   std::unique_ptr<progress_printer> progress_;
   std::optional<client::close_reason> first_failure_;
   std::optional<std::string> first_refusal_;
+  limit_reporter limits_; // names the system limit behind failed connections, once
   std::string out_;
   start_gate start_gate_;               // --start-at
   std::unique_ptr<bench_exports> exports_; // --hdr-log, --plot, --metrics-listen

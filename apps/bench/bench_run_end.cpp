@@ -125,6 +125,7 @@ void bench_run::closed(connection &c, const client::close_reason &why) {
     else
       ++totals_.failed;
     fail(why);
+    limits_.failed(why, totals_.connected);
   }
   if (phase_ == phase::connecting) {
     start_due_connections();

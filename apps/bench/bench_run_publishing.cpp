@@ -18,6 +18,7 @@ using namespace run_detail;
 // ---- measuring ----------------------------------------------------------------------------------
 
 void bench_run::begin_measuring() {
+  return_free_memory(); // what the handshakes used: the RSS now shows what the connections hold
   phase_ = phase::measuring;
   measure_start_ = last_report_ = clock::now();
   measure_start_wall_ns_ = wall_clock_ns(); // message k of a paced publisher is due k / rate after it

@@ -35,10 +35,28 @@ CONF
   mosquitto -c "$PERF_DIR/mosquitto.conf" >"$PERF_DIR/log" 2>&1 &
   PERF_BROKER=$!
   trap 'kill $PERF_BROKER 2>/dev/null; wait $PERF_BROKER 2>/dev/null; rm -rf "$PERF_DIR"' EXIT
+  perf_wait_port "$PERF_PORT"
+}
+
+# perf_wait_port PORT: waits until 127.0.0.1:PORT accepts (5 s at most), else exits.
+perf_wait_port() {
   for _ in $(seq 50); do
-    (echo >"/dev/tcp/127.0.0.1/$PERF_PORT") 2>/dev/null && return 0
+    (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done
   echo "mosquitto did not start" >&2
   exit 1
+}
+
+# perf_make_certs DIR: a test CA (DIR/ca.pem) and an EC P-256 server certificate for localhost and
+# 127.0.0.1 signed by it (DIR/server.pem, DIR/server.key, readable by the broker's user).
+perf_make_certs() {
+  (cd "$1" &&
+    openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
+    openssl req -x509 -new -key ca.key -subj /CN=perf-ca -days 2 -out ca.pem &&
+    openssl ecparam -name prime256v1 -genkey -noout -out server.key &&
+    openssl req -new -key server.key -subj /CN=localhost -out server.csr &&
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >ext &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext \
+      -out server.pem && chmod 644 server.key) >/dev/null 2>&1
 }

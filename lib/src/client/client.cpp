@@ -7,9 +7,9 @@
 #include "mqtk/protocol/error.hpp"
 #include "mqtk/protocol/packet_trace.hpp"
 
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -21,11 +21,25 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 using protocol::session_state;
+// A timer on the io_context's own executor: smaller than boost::asio::steady_timer's type-erased one.
+using steady_timer = boost::asio::basic_waitable_timer<clock, boost::asio::wait_traits<clock>,
+                                                       boost::asio::io_context::executor_type>;
 
-// Bytes asked of each read: start small (an idle mqtk-bench connection keeps only this much), double
-// while reads come back full, up to the size that keeps a fast stream at few system calls.
+// Bytes asked of each read into the session's own buffer (transports that hold the buffer while
+// waiting: TLS, WebSocket; and packets too large for the shared buffer): start small, double while
+// reads come back full, up to the size that keeps a fast stream at few system calls.
 constexpr std::size_t min_read_size = 2 * 1024;
 constexpr std::size_t max_read_size = 16 * 1024;
+// Plain TCP and Unix sockets read into one buffer per thread that every client on it shares (the
+// transport asks for it only once bytes have arrived), so an idle connection keeps no read buffer.
+constexpr std::size_t shared_read_size = 64 * 1024;
+
+std::span<std::uint8_t> shared_read_buffer() {
+  thread_local std::unique_ptr<std::uint8_t[]> buffer;
+  if (!buffer)
+    buffer = std::make_unique<std::uint8_t[]>(shared_read_size);
+  return {buffer.get(), shared_read_size};
+}
 // The write timeout without keepalive (1.5 x the default keepalive of 60 s).
 constexpr std::chrono::milliseconds write_timeout_without_keepalive{90'000};
 
@@ -67,20 +81,40 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     bool by_broker; // the broker ended the connection (for the poison rule)
   };
   enum class phase { idle, connecting, connected, disconnecting, waiting, closed };
+  // What the client keeps of its options: the endpoint and transport settings live in the connector,
+  // the session options in the session (a fleet of idle connections pays for each byte here).
+  struct kept_options {
+    bool version_pinned;
+    reconnect_policy reconnect;
+    std::chrono::milliseconds linger;
+    std::chrono::milliseconds write_timeout;
+    std::chrono::milliseconds connect_timeout;
+    std::function<void(std::string_view)> debug;
+    bool arrival_timestamps; // transport.arrival_timestamps: arrival_ns() is kept for each read
+  };
+  // The packet trace of -d: decoders of each direction and the line being built (only with debug).
+  struct tracer {
+    protocol::decoder out{{protocol::role::server}};
+    protocol::decoder in{{protocol::role::client}};
+    protocol::packet packet;
+    std::string line;
+  };
 
   boost::asio::io_context &io_;
-  client_options options_;
+  kept_options options_;
   client_handler &handler_;
   protocol::session session_;
   std::unique_ptr<net::connector> connector_;
+  std::string setup_error_; // make_connector failed: reported by start()
   std::unique_ptr<net::transport> transport_;
-  boost::asio::steady_timer timer_;           // CONNACK deadline, keepalive, ending and disconnect bounds
-  boost::asio::steady_timer reconnect_timer_; // backoff wait
-  boost::asio::steady_timer give_up_timer_;   // --reconnect-timeout while no connection is up
+  steady_timer timer_;           // CONNACK deadline, keepalive, ending and disconnect bounds
+  steady_timer reconnect_timer_; // backoff wait
+  steady_timer give_up_timer_;   // --reconnect-timeout while no connection is up
   std::vector<std::uint8_t> write_buffer_;
   std::span<std::uint8_t> read_span_;
   std::size_t read_size_ = min_read_size; // grows while reads fill it: idle connections stay small
   std::uint64_t arrival_ns_ = 0;          // with transport.arrival_timestamps: when the last read arrived
+  bool read_own_ = false;                 // the last read_space was the session's own buffer
   phase phase_ = phase::idle;
   bool writing_ = false;
   bool transport_up_ = false;
@@ -97,36 +131,45 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   std::string last_loss_;
   backoff backoff_;
   poison_detector poison_;
-  protocol::decoder trace_out_{{protocol::role::server}};
-  protocol::decoder trace_in_{{protocol::role::client}};
-  protocol::packet trace_packet_;
-  std::string trace_line_;
+  std::unique_ptr<tracer> tracer_; // set when options_.debug is
 
   impl(boost::asio::io_context &io, client_options options, client_handler &handler)
-      : io_(io), options_(std::move(options)), handler_(handler), session_(options_.session, *this), timer_(io),
-        reconnect_timer_(io), give_up_timer_(io),
+      : io_(io),
+        options_{options.version_pinned, options.reconnect, options.linger, options.write_timeout,
+                 options.transport.connect_timeout, std::move(options.debug), options.transport.arrival_timestamps},
+        handler_(handler), session_(std::move(options.session), *this), timer_(io.get_executor()),
+        reconnect_timer_(io.get_executor()), give_up_timer_(io.get_executor()),
         backoff_(options_.reconnect.initial_delay, options_.reconnect.max_delay, std::random_device{}()),
-        poison_(options_.reconnect.poison_limit) {}
+        poison_(options_.reconnect.poison_limit) {
+    auto made = net::make_connector(io_, options.endpoint, options.transport);
+    connector_ = std::move(made.value);
+    if (!connector_)
+      setup_error_ = std::move(made.error.message);
+    if (options_.debug)
+      tracer_ = std::make_unique<tracer>();
+  }
 
   // ---- tracing -------------------------------------------------------------------------------
-  void trace(protocol::decoder &decoder, std::span<const std::uint8_t> bytes, const char *arrow) {
-    if (!options_.debug)
+  void trace(bool outgoing, std::span<const std::uint8_t> bytes) {
+    if (!tracer_)
       return;
+    protocol::decoder &decoder = outgoing ? tracer_->out : tracer_->in;
+    std::string &line = tracer_->line;
     decoder.feed(bytes);
     while (true) {
-      const auto status = decoder.next(trace_packet_);
+      const auto status = decoder.next(tracer_->packet);
       if (status == protocol::decode_status::need_more)
         return;
-      trace_line_ = arrow;
+      line = outgoing ? "-> " : "<- ";
       if (status == protocol::decode_status::error) {
-        trace_line_ += "undecodable bytes: ";
-        trace_line_ += decoder.error_detail();
-        options_.debug(trace_line_);
+        line += "undecodable bytes: ";
+        line += decoder.error_detail();
+        options_.debug(line);
         decoder.reset();
         return;
       }
-      protocol::describe_packet(trace_packet_, trace_line_);
-      options_.debug(trace_line_);
+      protocol::describe_packet(tracer_->packet, line);
+      options_.debug(line);
     }
   }
 
@@ -137,12 +180,10 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
 
   // ---- connecting ----------------------------------------------------------------------------
   void start() {
-    auto made = net::make_connector(io_, options_.endpoint, options_.transport);
-    if (!made.value) {
-      boost::asio::post(io_, [this, message = made.error.message] { finish({close_kind::setup, message}); });
+    if (!connector_) {
+      boost::asio::post(io_, [this] { finish({close_kind::setup, setup_error_}); });
       return;
     }
-    connector_ = std::move(made.value);
     attempt();
   }
 
@@ -154,11 +195,13 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     up_ = false;
     recovered_ = false;
     pending_end_.reset();
-    trace_out_.reset();
-    trace_in_.reset();
-    trace_in_.set_version(session_.version());
+    if (tracer_) {
+      tracer_->out.reset();
+      tracer_->in.reset();
+      tracer_->in.set_version(session_.version());
+    }
     transport_ = connector_->create(*this);
-    debug("connecting to " + net::to_url(options_.endpoint));
+    debug("connecting to " + net::to_url(connector_->target()));
     transport_->async_connect();
   }
 
@@ -166,9 +209,9 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     transport_up_ = true;
     debug("connected to " + transport_->info().remote);
     transport_->set_write_timeout(options_.write_timeout.count() > 0 ? options_.write_timeout
-                                                                     : options_.transport.connect_timeout);
+                                                                     : options_.connect_timeout);
     session_.start(clock::now());
-    arm_timer(clock::now() + options_.transport.connect_timeout);
+    arm_timer(clock::now() + options_.connect_timeout);
     flush();
     read();
   }
@@ -178,16 +221,26 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       read_deferred_ = true;
       return;
     }
-    read_span_ = session_.prepare_input(read_size_);
-    transport_->async_read(read_span_);
+    transport_->async_read();
+  }
+
+  std::span<std::uint8_t> read_space(bool held) override {
+    // A shared buffer is only lent for reads done at once; it is settled before on_read returns.
+    read_span_ = held ? session_.prepare_input(read_size_)
+                      : session_.prepare_input_shared(shared_read_buffer(), max_read_size);
+    const std::span<std::uint8_t> shared = shared_read_buffer();
+    const std::less<const std::uint8_t *> before;
+    read_own_ = held || before(read_span_.data(), shared.data()) ||
+                !before(read_span_.data(), shared.data() + shared.size());
+    return read_span_;
   }
 
   void on_read(std::size_t n) override {
-    trace(trace_in_, read_span_.first(n), "<- ");
-    if (n == read_span_.size())
+    trace(false, read_span_.first(n));
+    if (read_own_ && n == read_span_.size())
       read_size_ = std::min(read_size_ * 2, max_read_size);
     const bool was_connected = session_.state() == session_state::connected;
-    if (options_.transport.arrival_timestamps)
+    if (options_.arrival_timestamps)
       note_arrival();
     session_.commit_input(n, clock::now());
     if (!transport_)
@@ -218,7 +271,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     if (silent_ || writing_ || !transport_up_ || session_.output_size() == 0)
       return;
     session_.take_output(write_buffer_);
-    trace(trace_out_, write_buffer_, "-> ");
+    trace(true, write_buffer_);
     writing_ = true;
     transport_->async_write(net::bytes_view(write_buffer_));
   }
@@ -299,10 +352,14 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       if (broker_closed)
         message = "the broker closed the connection before CONNACK (" + f.message + ")";
       drop_transport();
-      finish({kind, message});
+      close_reason why{kind, message};
+      why.code = f.code;
+      finish(std::move(why));
       return;
     }
-    end_connection({close_kind::lost, "connection lost: " + f.message}, true, closed_by_broker(f));
+    close_reason why{close_kind::lost, "connection lost: " + f.message};
+    why.code = f.code;
+    end_connection(std::move(why), true, closed_by_broker(f));
   }
 
   bool try_fallback(const std::string &why) {

@@ -3,6 +3,13 @@
 #include "tls_context.hpp"
 #include "transport_core.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
 namespace mqtk::net {
 namespace {
 
@@ -80,6 +87,26 @@ std::string parse_headers(const std::vector<std::string> &lines,
   return {};
 }
 
+// The settings already in use in this process with the same content, else settings itself: the
+// connectors of a fleet (one per mqtk-bench client) then share one copy instead of 350 bytes each.
+std::shared_ptr<const connect_settings> shared_settings(std::shared_ptr<connect_settings> settings) {
+  const connect_settings &c = *settings;
+  std::string key = to_url(c.target, true) + '\n' + c.target.unix_path + '\n' + std::to_string(c.timeout.count()) +
+                    '\n' + c.ws_subprotocol + '\n' + c.local_address + '\n' +
+                    std::to_string(reinterpret_cast<std::uintptr_t>(c.tls.get())) +
+                    (c.tls_release_idle_buffers ? "\nrelease" : "\nkeep");
+  for (const auto &[name, value] : c.ws_headers)
+    key += '\n' + name + ": " + value;
+  static std::mutex lock;
+  static std::map<std::string, std::weak_ptr<const connect_settings>> cache;
+  std::lock_guard<std::mutex> guard(lock);
+  auto &entry = cache[key];
+  if (auto existing = entry.lock())
+    return existing;
+  entry = settings;
+  return settings;
+}
+
 } // namespace
 
 connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
@@ -90,6 +117,7 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
   settings->timeout = options.connect_timeout;
   settings->ws_subprotocol = options.ws_subprotocol;
   settings->arrival_timestamps = options.arrival_timestamps;
+  settings->tls_release_idle_buffers = options.tls_release_idle_buffers;
   if (ep.kind == scheme::unix_socket) {
     settings->display = "unix socket " + ep.unix_path;
     if (ep.unix_path.empty()) {
@@ -105,6 +133,21 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
       return result;
     }
   }
+  if (!options.local_address.empty()) {
+    if (ep.kind == scheme::unix_socket) {
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint),
+                      "a Unix socket connection cannot bind a source address"};
+      return result;
+    }
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(options.local_address, ec);
+    if (ec) {
+      result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint),
+                      "source address '" + options.local_address + "' is not an IPv4 or IPv6 address"};
+      return result;
+    }
+    settings->local_address = options.local_address;
+  }
   if (uses_websocket(ep.kind)) {
     if (ep.path.empty() || ep.path.front() != '/')
       settings->target.path = std::string(default_ws_path) + ep.path;
@@ -118,7 +161,7 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
     if (!settings->tls)
       return result;
   }
-  result.value = std::make_unique<connector_impl>(io, std::move(settings));
+  result.value = std::make_unique<connector_impl>(io, shared_settings(std::move(settings)));
   return result;
 }
 

@@ -29,6 +29,8 @@ public:
       return "invalid endpoint";
     case errc::write_timeout:
       return "write timed out";
+    case errc::source_address_unavailable:
+      return "source address not available";
     }
     return "unknown mqtk.net error";
   }
@@ -112,6 +114,8 @@ failure connect_failure(const std::string &target, connect_phase phase, const bo
     f.message = "cannot resolve host '" + host_of(target) + "': " + why;
   } else {
     f.message = std::string("cannot connect to ") + target + ": " + ec.message();
+    if (phase == connect_phase::connect && ec == boost::system::errc::address_not_available)
+      f.message += " (no free local port: the ephemeral port range is used up for this source address)";
     if (phase != connect_phase::connect)
       f.message += std::string(" (") + phase_name(phase) + ")";
   }

@@ -2,56 +2,63 @@
 
 // Recycled memory for Asio operation objects, so steady-state reads and writes do not allocate.
 // Asio allocates each operation through the completion handler's associated allocator and frees it
-// before invoking the handler, so one slot per kind of operation (read, write) is reused forever.
+// before invoking the handler, so blocks go back to a per-thread pool and are reused forever.
 
 #include <cstddef>
 #include <utility>
 
 namespace mqtk::net::detail {
 
-// Counts a slot allocation or growth (warm-up) for operation_memory_stats().
+// Counts a block taken from the heap for operation_memory_stats() (warm-up).
 void count_slot_allocation() noexcept;
 // Counts an allocation that found the slot busy and went to the heap.
 void count_fallback_allocation() noexcept;
 
-// One reusable block; grows to the largest operation it has seen. Not thread-safe (a transport is
-// used from one thread).
+// Memory blocks for operations, recycled per thread by size class, so that an operation costs no
+// heap allocation once the thread has seen its size, and a connection holds a block only while its
+// operation is pending (an idle connection keeps its readiness wait, not its last write's block).
+struct operation_blocks {
+  // A block of at least size bytes; capacity receives its real size (pass it back to give).
+  static void *take(std::size_t size, std::size_t &capacity);
+  // Returns a block from take.
+  static void give(void *block, std::size_t capacity) noexcept;
+};
+
+// The memory of one kind of operation (read, write) of one transport: one block at a time from
+// operation_blocks. Not thread-safe (a transport is used from one thread).
 class handler_memory {
 public:
   handler_memory() = default;
   handler_memory(const handler_memory &) = delete;
   handler_memory &operator=(const handler_memory &) = delete;
-  ~handler_memory() { ::operator delete(storage_); }
+  ~handler_memory() {
+    if (storage_)
+      operation_blocks::give(storage_, capacity_);
+  }
 
-  // Memory for one operation: the slot if free and large enough (grown if free but small), else heap.
+  // Memory for one operation: a recycled block when none is in use, else the heap.
   void *allocate(std::size_t size) {
-    if (in_use_) {
+    if (storage_) {
       count_fallback_allocation();
       return ::operator new(size);
     }
-    if (size > capacity_) {
-      ::operator delete(storage_);
-      storage_ = nullptr;
-      storage_ = ::operator new(size);
-      capacity_ = size;
-      count_slot_allocation();
-    }
-    in_use_ = true;
+    storage_ = operation_blocks::take(size, capacity_);
     return storage_;
   }
 
   // Returns memory from allocate().
   void deallocate(void *p) noexcept {
-    if (p == storage_)
-      in_use_ = false;
-    else
+    if (p == storage_) {
+      operation_blocks::give(storage_, capacity_);
+      storage_ = nullptr;
+    } else {
       ::operator delete(p);
+    }
   }
 
 private:
-  void *storage_ = nullptr;
+  void *storage_ = nullptr; // the block of the pending operation
   std::size_t capacity_ = 0;
-  bool in_use_ = false;
 };
 
 // A standard allocator drawing from a handler_memory.

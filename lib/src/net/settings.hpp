@@ -24,6 +24,8 @@ struct connect_settings {
   std::vector<std::pair<std::string, std::string>> ws_headers; // parsed "Name: value" entries
   std::string ws_subprotocol;                                  // Sec-WebSocket-Protocol to request
   bool arrival_timestamps = false;                             // transport_options::arrival_timestamps
+  std::string local_address;                                   // source address to bind; empty: any
+  bool tls_release_idle_buffers = false;                       // see transport_options
 };
 
 } // namespace mqtk::net::detail

@@ -10,6 +10,17 @@
 
 namespace mqtk::net::detail {
 
+// The read system call of the reactive transports (plain TCP, Unix): one non-blocking read_some of
+// what has arrived into buffer (would_block when nothing has). drained: a short read emptied the
+// socket, so the next read waits for readiness.
+template <class Socket>
+std::size_t read_available(Socket &socket, boost::asio::mutable_buffer buffer, boost::system::error_code &ec,
+                           bool &drained) {
+  const std::size_t n = socket.read_some(buffer, ec);
+  drained = !ec && n < buffer.size();
+  return n;
+}
+
 // Reads and drops bytes already received (up to 64 KiB) so that closing sends FIN, not RST (Linux
 // resets a connection closed with unread data and may drop our last unsent bytes), then closes.
 template <class Socket> void discard_and_close(Socket &socket) noexcept {

@@ -3,12 +3,27 @@
 
 #include "socket_util.hpp"
 
-#include <boost/asio/connect.hpp>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24 // Linux 4.2
+#endif
 
 namespace mqtk::net::detail {
 namespace {
 
 using asio::ip::tcp;
+
+// Binds socket to source with port 0, the port chosen at connect time (IP_BIND_ADDRESS_NO_PORT), so
+// that one source address serves as many connections as the 4-tuples allow, not one per port.
+error_code bind_source(tcp_socket &socket, const asio::ip::address &source) {
+  const int on = 1;
+  ::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
+  error_code ec;
+  socket.bind(tcp::endpoint(source, 0), ec);
+  return ec;
+}
 
 std::string format_endpoint(const tcp::endpoint &ep) {
   std::string address = ep.address().to_string();
@@ -24,10 +39,9 @@ void tcp_core::start_connect() {
   error_code ec;
   asio::ip::address literal = asio::ip::make_address(target.host, ec);
   if (!ec) {
+    candidates_.emplace_back(literal, target.port);
     enter_phase(connect_phase::connect);
-    socket().async_connect(tcp::endpoint(literal, target.port),
-                           [self = std::static_pointer_cast<tcp_core>(shared_from_this())](
-                               const error_code &e) { self->connected(e); });
+    connect_next();
     return;
   }
   enter_phase(connect_phase::resolve);
@@ -43,14 +57,58 @@ void tcp_core::connect_to(const error_code &ec, const tcp_resolver::results_type
   if (!step_ok(ec))
     return;
   enter_phase(connect_phase::connect);
-  asio::async_connect(socket(), results,
-                      [self = std::static_pointer_cast<tcp_core>(shared_from_this())](
-                          const error_code &e, const tcp::endpoint &) { self->connected(e); });
+  for (const auto &entry : results)
+    candidates_.push_back(entry.endpoint());
+  connect_next();
+}
+
+void tcp_core::connect_next() {
+  const std::string &local = settings_->local_address;
+  const asio::ip::address source = local.empty() ? asio::ip::address() : asio::ip::make_address(local);
+  // With a source address, only the addresses of its family can be reached from it.
+  while (next_candidate_ < candidates_.size() && !local.empty() &&
+         candidates_[next_candidate_].address().is_v4() != source.is_v4())
+    ++next_candidate_;
+  if (next_candidate_ >= candidates_.size()) {
+    if (last_error_) {
+      step_ok(last_error_);
+      return;
+    }
+    connect_failed({failure_kind::connect, std::make_error_code(std::errc::address_family_not_supported),
+                    "cannot connect to " + settings_->display + " from source address " + local + ": no " +
+                        (source.is_v4() ? "IPv4" : "IPv6") + " address to connect to"});
+    return;
+  }
+  const tcp::endpoint peer = candidates_[next_candidate_++];
+  error_code ec;
+  socket().close(ec);
+  socket().open(peer.protocol(), ec);
+  if (ec) {
+    step_ok(ec); // e.g. EMFILE: out of file descriptors
+    return;
+  }
+  if (!local.empty())
+    ec = bind_source(socket(), source);
+  if (ec) {
+    const bool not_local = ec == boost::system::errc::address_not_available;
+    connect_failed({failure_kind::connect, not_local ? make_error_code(errc::source_address_unavailable) : to_std(ec),
+                    "cannot bind source address " + local + " to connect to " + settings_->display + ": " +
+                        ec.message() + (not_local ? " (it is not an address of this machine)" : "")});
+    return;
+  }
+  socket().async_connect(peer, [self = std::static_pointer_cast<tcp_core>(shared_from_this())](
+                                   const error_code &e) { self->connected(e); });
 }
 
 void tcp_core::connected(const error_code &ec) {
+  if (ec && connecting() && next_candidate_ < candidates_.size()) {
+    last_error_ = ec;
+    connect_next();
+    return;
+  }
   if (!step_ok(ec))
     return;
+  std::vector<tcp::endpoint>().swap(candidates_);
   error_code ignored;
   socket().set_option(tcp::no_delay(true), ignored);
   tcp::endpoint peer = socket().remote_endpoint(ignored);

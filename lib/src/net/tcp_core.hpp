@@ -1,7 +1,8 @@
 #pragma once
 
-// Connecting a TCP socket: DNS (skipped for IP literals), every address in order, TCP_NODELAY.
-// Base of the plain TCP, TLS and WebSocket transports.
+// Connecting a TCP socket: DNS (skipped for IP literals), every address in order (only those of the
+// source address's family when one is bound), TCP_NODELAY. Base of the plain TCP, TLS and
+// WebSocket transports.
 
 #include "transport_core.hpp"
 
@@ -9,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mqtk::net::detail {
 
@@ -39,9 +41,14 @@ protected:
 
 private:
   void connect_to(const error_code &ec, const tcp_resolver::results_type &results);
+  // Tries the next candidate address: opens the socket, binds the source address, connects.
+  void connect_next();
   void connected(const error_code &ec);
 
   std::optional<tcp_resolver> resolver_;
+  std::vector<asio::ip::tcp::endpoint> candidates_; // addresses still to try (emptied once connected)
+  std::size_t next_candidate_ = 0;
+  error_code last_error_; // of the last candidate tried
 };
 
 } // namespace mqtk::net::detail

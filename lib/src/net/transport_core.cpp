@@ -63,14 +63,67 @@ void transport_core::connect_succeeded() {
 void transport_core::async_read(std::span<std::uint8_t> buffer) {
   if (state_ != state::open || read_pending_)
     return;
-  read_pending_ = true;
+  buffer_given_ = true;
   read_buffer_ = asio::mutable_buffer(buffer.data(), buffer.size());
+  begin_read();
+}
+
+void transport_core::async_read() {
+  if (state_ != state::open || read_pending_)
+    return;
+  buffer_given_ = false;
+  read_buffer_ = {};
+  begin_read();
+}
+
+void transport_core::begin_read() {
+  read_pending_ = true;
   if (deferred_error_) {
     asio::post(io_, [self = shared_from_this(), ec = deferred_error_] { self->read_done(ec, 0); });
     deferred_error_ = {};
     return;
   }
-  start_read(read_buffer_);
+  start_read();
+}
+
+asio::mutable_buffer transport_core::read_target(bool held) {
+  if (!buffer_given_ && handler_) {
+    const std::span<std::uint8_t> space = handler_->read_space(held);
+    read_buffer_ = asio::mutable_buffer(space.data(), space.size());
+  }
+  return read_buffer_;
+}
+
+void transport_core::start_reactive_read() {
+  if (readable_)
+    asio::post(io_, readiness_handler()); // read at once (from the loop, never inside async_read)
+  // else the readiness wait armed when readable_ became false completes into read_ready
+}
+
+void transport_core::read_ready(const error_code &ec) {
+  if (ec) {
+    if (read_pending_)
+      read_done(ec, 0); // the socket was closed (operation_aborted) or failed
+    return;
+  }
+  readable_ = true;
+  if (!read_pending_)
+    return; // read later, without waiting: the bytes are still there
+  const asio::mutable_buffer buffer = read_target(false);
+  if (buffer.size() == 0) {
+    read_done(asio::error::no_buffer_space, 0);
+    return;
+  }
+  error_code read_ec;
+  bool drained = false;
+  const std::size_t n = read_now(buffer, read_ec, drained);
+  if (read_ec == asio::error::would_block || (!read_ec && drained)) {
+    readable_ = false;
+    wait_readable(); // armed before the loop polls again, so no edge is lost
+    if (read_ec)
+      return;
+  }
+  read_done(read_ec, n);
 }
 
 void transport_core::read_done(const error_code &ec, std::size_t n) {
@@ -86,7 +139,7 @@ void transport_core::read_done(const error_code &ec, std::size_t n) {
     return;
   if (n == 0 && !ec) {
     read_pending_ = true; // an empty WebSocket message: keep waiting for bytes
-    start_read(read_buffer_);
+    start_read();
     return;
   }
   if (ec && n == 0) {
@@ -184,7 +237,9 @@ void transport_core::drain_peer() {
   if (!scratch_)
     scratch_ = std::make_unique<std::uint8_t[]>(scratch_size);
   read_pending_ = true;
-  start_read(asio::mutable_buffer(scratch_.get(), scratch_size));
+  buffer_given_ = true;
+  read_buffer_ = asio::mutable_buffer(scratch_.get(), scratch_size);
+  start_read();
 }
 
 void transport_core::finish_shutdown() {

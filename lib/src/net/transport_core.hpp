@@ -44,6 +44,8 @@ public:
   void async_connect();
   // See transport::async_read.
   void async_read(std::span<std::uint8_t> buffer);
+  // See transport::async_read (without a buffer).
+  void async_read();
   // See transport::async_write.
   void async_write(std::span<const bytes_view> buffers);
   // See transport::async_shutdown.
@@ -76,8 +78,9 @@ protected:
 
   // Starts resolve/connect/handshakes; ends in connect_succeeded() or connect_failed().
   virtual void start_connect() = 0;
-  // Starts one read_some into buffer, completing into read_completion().
-  virtual void start_read(asio::mutable_buffer buffer) = 0;
+  // Starts one read into read_target(), completing into read_completion() (or read_done() through
+  // start_reactive_read()).
+  virtual void start_read() = 0;
   // Starts writing all of write_sequence(), completing into write_completion().
   virtual void start_write() = 0;
   // Starts the graceful close of async_shutdown; ends in drain_peer() or finish_shutdown().
@@ -92,6 +95,42 @@ protected:
   std::span<const asio::const_buffer> write_sequence() const noexcept { return write_buffers_; }
   // The handler for start_read.
   io_completion read_completion() { return {shared_from_this(), read_memory_, &transport_core::read_done}; }
+  // The buffer of the read in progress: the one async_read was given, else the handler's
+  // read_space(held) (held: the stream keeps the buffer while it waits for bytes).
+  asio::mutable_buffer read_target(bool held);
+
+  // Reading that holds no buffer while waiting (plain TCP, Unix): waits until the socket is readable
+  // (wait_readable), then asks read_target(false) and reads at once (read_now). A socket is read
+  // again without waiting while it may hold more bytes, so edge-triggered readiness is never missed.
+  void start_reactive_read();
+  // Arms one wait for the socket to become readable, completing into readiness_completion().
+  virtual void wait_readable() {}
+  // Reads what has arrived into buffer without blocking; would_block when nothing has. drained:
+  // the read emptied the socket (a short plain read), so the next read waits for readiness.
+  virtual std::size_t read_now(asio::mutable_buffer buffer, error_code &ec, bool &drained) {
+    (void)buffer;
+    (void)drained;
+    ec = asio::error::operation_not_supported;
+    return 0;
+  }
+  // Completion of a readiness wait (or of the post that reads a socket that may hold more bytes).
+  class readiness_completion {
+  public:
+    using allocator_type = handler_allocator<std::byte>;
+    readiness_completion(std::shared_ptr<transport_core> self, handler_memory &memory)
+        : self_(std::move(self)), memory_(&memory) {}
+    allocator_type get_allocator() const noexcept { return allocator_type(*memory_); }
+    void operator()(const error_code &ec) { self_->read_ready(ec); }
+    void operator()() { self_->read_ready({}); }
+
+  private:
+    std::shared_ptr<transport_core> self_;
+    handler_memory *memory_;
+  };
+  // The handler for wait_readable's wait.
+  readiness_completion readiness_handler() { return {shared_from_this(), read_memory_}; }
+  // The operation memory of writes, for streams that write in steps (TLS).
+  handler_memory &write_memory() noexcept { return write_memory_; }
   // The handler for start_write.
   io_completion write_completion() {
     return {shared_from_this(), write_memory_, &transport_core::write_done};
@@ -124,7 +163,9 @@ protected:
 private:
   enum class state { idle, connecting, open, shutting_down, closed };
 
+  void begin_read();
   void read_done(const error_code &ec, std::size_t n);
+  void read_ready(const error_code &ec);
   void write_done(const error_code &ec, std::size_t n);
   void fail(const failure &f);
   void arm_write_timer(std::chrono::steady_clock::time_point when);
@@ -138,6 +179,8 @@ private:
   bool read_pending_ = false;
   bool write_pending_ = false;
   asio::mutable_buffer read_buffer_;
+  bool buffer_given_ = false; // async_read(buffer), not async_read()
+  bool readable_ = true;      // reactive reading: bytes may be waiting (else a readiness wait is armed)
   error_code deferred_error_; // a read error that came with data, reported on the next read
   steady_timer timer_;        // connect timeout, then shutdown linger
   steady_timer write_timer_;  // write timeout; armed lazily, at most once per timeout period
@@ -159,6 +202,7 @@ public:
 
   void async_connect() override { core_->async_connect(); }
   void async_read(std::span<std::uint8_t> buffer) override { core_->async_read(buffer); }
+  void async_read() override { core_->async_read(); }
   void async_write(std::span<const bytes_view> buffers) override { core_->async_write(buffers); }
   using transport::async_write;
   void async_shutdown(std::chrono::milliseconds linger) override { core_->async_shutdown(linger); }

@@ -40,13 +40,18 @@ protected:
       return;
     }
     socket_.async_connect(stream_protocol::endpoint(path), [self](const error_code &ec) {
-      if (self->step_ok(ec))
-        self->connect_succeeded();
+      if (!self->step_ok(ec))
+        return;
+      error_code ignored;
+      self->socket_.non_blocking(true, ignored); // read_now() must never block
+      self->connect_succeeded();
     });
   }
 
-  void start_read(asio::mutable_buffer buffer) override {
-    socket_.async_read_some(buffer, read_completion());
+  void start_read() override { start_reactive_read(); }
+  void wait_readable() override { socket_.async_wait(unix_socket::wait_read, readiness_handler()); }
+  std::size_t read_now(asio::mutable_buffer buffer, error_code &ec, bool &drained) override {
+    return read_available(socket_, buffer, ec, drained);
   }
   void start_write() override { asio::async_write(socket_, write_sequence(), write_completion()); }
 

@@ -68,10 +68,10 @@ protected:
     }
   }
 
-  void start_read(asio::mutable_buffer buffer) override {
+  void start_read() override {
     if (!ws_.is_message_done())
       nudge();
-    ws_.async_read_some(buffer, read_completion());
+    ws_.async_read_some(read_target(true), read_completion());
   }
   void start_write() override { ws_.async_write(write_sequence(), write_completion()); }
 

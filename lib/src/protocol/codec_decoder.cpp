@@ -50,6 +50,8 @@ void decoder::set_maximum_packet_size(std::uint32_t size) noexcept {
 }
 
 std::span<std::uint8_t> decoder::prepare(std::size_t n) {
+  settle();
+  prepared_shared_ = nullptr;
   begin_ += consume_next_;
   consume_next_ = 0;
   if (begin_ == end_) {
@@ -67,9 +69,50 @@ std::span<std::uint8_t> decoder::prepare(std::size_t n) {
   return {buffer_.data() + end_, n};
 }
 
+std::span<std::uint8_t> decoder::prepare_shared(std::span<std::uint8_t> shared, std::size_t n) {
+  settle();
+  begin_ += consume_next_;
+  consume_next_ = 0;
+  const std::size_t kept = end_ - begin_;
+  if (shared.size() < kept || shared.size() - kept < n)
+    return prepare(n);
+  if (kept > 0)
+    std::memcpy(shared.data(), buffer_.data() + begin_, kept);
+  prepared_shared_ = shared.data();
+  prepared_ = shared.size() - kept;
+  return shared.subspan(kept);
+}
+
 void decoder::commit(std::size_t n) {
-  end_ += std::min(n, prepared_);
+  if (prepared_shared_) {
+    // The undecoded bytes were copied in front of the new ones: decode from the shared buffer.
+    end_ = end_ - begin_ + std::min(n, prepared_);
+    begin_ = 0;
+    shared_ = prepared_shared_;
+    prepared_shared_ = nullptr;
+  } else {
+    end_ += std::min(n, prepared_);
+  }
   prepared_ = 0;
+}
+
+void decoder::settle() {
+  // An own buffer this large only held a large packet: give it back once it is empty.
+  constexpr std::size_t kept_capacity = 256;
+  if (!shared_)
+    return;
+  begin_ += consume_next_;
+  consume_next_ = 0;
+  const std::size_t rest = end_ - begin_;
+  if (rest == 0 && buffer_.capacity() > kept_capacity)
+    std::vector<std::uint8_t>().swap(buffer_);
+  if (buffer_.size() < rest)
+    buffer_.resize(rest);
+  if (rest > 0)
+    std::memcpy(buffer_.data(), shared_ + begin_, rest);
+  shared_ = nullptr;
+  begin_ = 0;
+  end_ = rest;
 }
 
 void decoder::feed(bytes_view bytes) {
@@ -87,14 +130,15 @@ decode_status decoder::next(packet &out) {
   }
   begin_ += consume_next_;
   consume_next_ = 0;
-  const bytes_view available{buffer_.data() + begin_, end_ - begin_};
+  const bytes_view available{data() + begin_, end_ - begin_};
   if (available.empty()) {
     return decode_status::need_more;
   }
   const auto type = static_cast<packet_type>(available[0] >> 4);
   auto fail = [&](const detail::fault &f) {
     error_ = make_error_code(f.code);
-    error_detail_size_ = describe(f, type, error_detail_);
+    std::array<char, 128> text;
+    error_detail_.assign(text.data(), describe(f, type, text));
     return decode_status::error;
   };
   if (detail::fault f = detail::check_fixed_header(available[0], options_.side, options_.version)) {
@@ -135,7 +179,7 @@ std::error_code decoder::error() const noexcept {
 }
 
 std::string_view decoder::error_detail() const noexcept {
-  return {error_detail_.data(), error_detail_size_};
+  return error_detail_;
 }
 
 reason_code decoder::error_reason() const noexcept {
@@ -144,8 +188,9 @@ reason_code decoder::error_reason() const noexcept {
 
 void decoder::reset() noexcept {
   begin_ = end_ = consume_next_ = prepared_ = 0;
+  shared_ = prepared_shared_ = nullptr;
   error_.clear();
-  error_detail_size_ = 0;
+  error_detail_.clear();
 }
 
 std::size_t decoder::buffered() const noexcept {
@@ -153,7 +198,7 @@ std::size_t decoder::buffered() const noexcept {
 }
 
 bytes_view decoder::pending() const noexcept {
-  return {buffer_.data() + begin_ + consume_next_, buffered()};
+  return {data() + begin_ + consume_next_, buffered()};
 }
 
 } // namespace mqtk::protocol

@@ -4,9 +4,49 @@
 #include "mqtk/protocol/error.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 namespace mqtk::protocol {
+
+namespace {
+
+// The packet object sessions decode into (800 bytes, mostly CONNECT's fields): one per thread, shared
+// by every session on it, so thousands of idle sessions do not each keep one, and reused, so the hot
+// path allocates nothing. A session fed from inside another one's callback finds it busy and decodes
+// into a packet of its own.
+struct shared_decode_target {
+  packet value;
+  bool busy = false;
+};
+thread_local shared_decode_target shared_target;
+
+// The decode target for one commit_input call.
+class decode_target {
+public:
+  decode_target() {
+    if (shared_target.busy) {
+      own_ = std::make_unique<packet>();
+      target_ = own_.get();
+    } else {
+      shared_target.busy = true;
+      target_ = &shared_target.value;
+    }
+  }
+  ~decode_target() {
+    if (!own_)
+      shared_target.busy = false;
+  }
+  decode_target(const decode_target &) = delete;
+  decode_target &operator=(const decode_target &) = delete;
+  packet &get() noexcept { return *target_; }
+
+private:
+  std::unique_ptr<packet> own_;
+  packet *target_;
+};
+
+} // namespace
 
 session::session(session_options options, session_handler &handler)
     : options_(std::move(options)), handler_(handler),
@@ -98,10 +138,16 @@ void session::receive(bytes_view bytes, time_point now) {
 void session::commit_input(std::size_t n, time_point now) {
   if (n != 0)
     decoder_.commit(n);
+  // Bytes read into a shared buffer: what is left undecoded moves into the decoder on every return.
+  struct settle_on_return {
+    decoder &d;
+    ~settle_on_return() { d.settle(); }
+  } settle{decoder_};
   if (state_ == session_state::connecting && !input_may_be_mqtt())
     return;
+  decode_target target;
   while (state_ == session_state::connecting || state_ == session_state::connected) {
-    switch (decoder_.next(packet_)) {
+    switch (decoder_.next(target.get())) {
     case decode_status::need_more:
       return;
     case decode_status::error:
@@ -113,7 +159,7 @@ void session::commit_input(std::size_t n, time_point now) {
       // slow reader, or one resuming after a pause) is late without the connection being dead.
       if (pingresp_deadline_)
         pingresp_deadline_ = now + std::chrono::seconds(limits_.keep_alive);
-      handle(packet_, now);
+      handle(target.get(), now);
       break;
     }
   }

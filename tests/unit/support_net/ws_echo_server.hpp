@@ -33,6 +33,7 @@ struct ws_request_seen {
   bool all_binary = true;
   bool close_frame = false; // the client sent a close frame
   int pings = 0;            // ping frames the client sent
+  std::string peer;         // the client's address as accepted ("127.0.0.2")
 };
 
 // WebSocket echo server on 127.0.0.1; TLS when a server certificate is given.
@@ -127,6 +128,8 @@ private:
     acceptor_.async_accept([this](auto ec, asio::ip::tcp::socket socket) {
       if (ec)
         return;
+      boost::system::error_code peer_ec;
+      peer_ = socket.remote_endpoint(peer_ec).address().to_string();
       if (tls_) {
         using tls_stream = asio::ssl::stream<asio::ip::tcp::socket>;
         auto s = std::make_shared<session<tls_stream>>(std::move(socket), *tls_);
@@ -146,11 +149,13 @@ private:
 
   template <class Session> void track(const std::shared_ptr<Session> &s) {
     s->path = path_;
+    s->seen->peer = peer_;
     requests.push_back(s->seen);
     closers_.push_back([s] { s->ws.async_close(websocket::close_code::going_away, [s](auto) {}); });
   }
 
   std::string path_;
+  std::string peer_; // of the connection being accepted
   std::unique_ptr<asio::ssl::context> tls_;
   asio::ip::tcp::acceptor acceptor_;
   std::vector<std::function<void()>> closers_;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <system_error>
 
 namespace mqtk::client {
 
@@ -26,6 +27,7 @@ struct close_reason {
   std::string message;
   protocol::reason_code reason = protocol::reason_code::success;
   std::uint16_t poison_packet_id = 0; // kind lost: the message the broker kept closing the connection on
+  std::error_code code{}; // connect, tls, lost: the transport's error (e.g. EADDRNOTAVAIL, EMFILE); else empty
 };
 
 } // namespace mqtk::client

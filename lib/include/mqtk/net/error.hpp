@@ -17,6 +17,7 @@ enum class errc {
   tls_setup_failed,          // the CA file/path, certificate or private key could not be used
   invalid_endpoint,          // the endpoint cannot be connected to (e.g. Unix socket path too long)
   write_timeout,             // a write did not complete within the transport's write timeout
+  source_address_unavailable, // the source address to bind is not an address of this machine
 };
 
 // The std::error_category of errc.

@@ -33,6 +33,12 @@ struct transport_options {
   std::vector<std::string> ws_headers;               // extra upgrade request headers, "Name: value"
   std::string ws_subprotocol = "mqtt";               // Sec-WebSocket-Protocol; empty: not sent
   bool arrival_timestamps = false; // plain TCP: the kernel stamps each read (transport::read_arrival_ns)
+  bool tls_release_idle_buffers = false; // mqtts://: free OpenSSL's record buffers (about 34 KiB) whenever
+                                         // the connection has nothing to read or write, at the price
+                                         // of allocating them again when bytes come (mqtk-bench)
+  std::string local_address; // source IP address (IPv4 or IPv6 literal) the socket binds before it
+                             // connects (TCP, TLS, ws, wss; a Unix socket refuses it); empty: the
+                             // kernel chooses. The port stays the kernel's choice at connect time.
 };
 
 } // namespace mqtk::net

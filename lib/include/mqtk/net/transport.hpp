@@ -42,6 +42,16 @@ public:
   virtual void on_error(const failure &f) = 0;
   // async_shutdown finished (the peer closed too, or the linger time passed); nothing follows.
   virtual void on_closed() {}
+  // For async_read() without a buffer: where the bytes go (at least one byte). Plain TCP and Unix
+  // sockets call it (held false) only once bytes have arrived and read them at once, so the span is
+  // needed only until the on_read or on_error that follows or the next read_space call, and may lie
+  // in a buffer other connections on the thread share. Transports whose stream must own the buffer
+  // while waiting (TLS, WebSocket) call it when the read starts, with held true: the span must then
+  // stay valid until on_read. The default returns no space; handlers that use async_read() say where.
+  virtual std::span<std::uint8_t> read_space(bool held) {
+    (void)held;
+    return {};
+  }
 };
 
 // What a connected transport is connected to, for debug output.
@@ -72,6 +82,9 @@ public:
   // from protocol::decoder::prepare(); completes with on_read(n) (then commit(n)) or on_error. The
   // buffer must stay valid and untouched until then.
   virtual void async_read(std::span<std::uint8_t> buffer) = 0;
+  // Reads like async_read(buffer), into the space the handler's read_space() gives: an idle
+  // connection then holds no read buffer.
+  virtual void async_read() = 0;
   // Writes all bytes of buffers in order as one gather write (one syscall for plain TCP); completes
   // with on_written or on_error. The bytes must stay valid until then; the span of views itself is
   // copied before this returns.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -75,8 +76,19 @@ public:
 
   // Writable space of at least n bytes at the end of the buffer, for a transport to read into.
   std::span<std::uint8_t> prepare(std::size_t n);
-  // Marks n bytes written into the space from prepare() as received.
+  // Writable space inside shared, a buffer other decoders use too (one per thread for thousands of
+  // connections): the bytes not yet decoded are copied to its start and the space after them is
+  // returned. commit() then decodes straight from shared, and settle() must follow before shared is
+  // used again: it moves what is left of an incomplete packet back into this decoder. When the
+  // undecoded bytes would leave less than n bytes free in shared, returns prepare(n) instead.
+  // Nothing changes until commit(), so a read that brings nothing needs no settle().
+  std::span<std::uint8_t> prepare_shared(std::span<std::uint8_t> shared, std::size_t n);
+  // Marks n bytes written into the space from prepare() or prepare_shared() as received.
   void commit(std::size_t n);
+  // After decoding from a shared buffer: keeps the undecoded bytes (an incomplete packet) in this
+  // decoder's own buffer and releases an own buffer grown for a large packet once it is empty.
+  // Invalidates the views of the last packet. No effect otherwise.
+  void settle();
   // Copies received bytes into the buffer (prepare + commit).
   void feed(bytes_view bytes);
 
@@ -99,15 +111,19 @@ public:
   bytes_view pending() const noexcept;
 
 private:
+  std::uint8_t *data() noexcept { return shared_ ? shared_ : buffer_.data(); }
+  const std::uint8_t *data() const noexcept { return shared_ ? shared_ : buffer_.data(); }
+
   decoder_options options_;
   std::vector<std::uint8_t> buffer_;
+  std::uint8_t *shared_ = nullptr;          // committed bytes live in a shared buffer until settle()
+  std::uint8_t *prepared_shared_ = nullptr; // prepare_shared() offered this shared buffer
   std::size_t begin_ = 0;        // first undecoded byte
   std::size_t end_ = 0;          // one past the last received byte
   std::size_t consume_next_ = 0; // bytes of the packet handed out last, dropped on the next call
   std::size_t prepared_ = 0;     // bytes the last prepare() offered; commit() takes at most these
   std::error_code error_;
-  std::array<char, 128> error_detail_{}; // error_detail() text, owned so that copies stay valid
-  std::size_t error_detail_size_ = 0;
+  std::string error_detail_; // error_detail() text, owned so that copies stay valid (set on errors only)
 };
 
 } // namespace mqtk::protocol

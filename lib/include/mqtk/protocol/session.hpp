@@ -94,7 +94,13 @@ public:
   void receive(bytes_view bytes, time_point now);
   // Writable space for a transport to read into directly (zero copy).
   std::span<std::uint8_t> prepare_input(std::size_t n) { return decoder_.prepare(n); }
-  // Processes n bytes written into prepare_input()'s space.
+  // Writable space in shared, a buffer other sessions on the thread use too (see
+  // decoder::prepare_shared): an idle session then keeps no read buffer. commit_input() settles, so
+  // shared is free again when it returns.
+  std::span<std::uint8_t> prepare_input_shared(std::span<std::uint8_t> shared, std::size_t n) {
+    return decoder_.prepare_shared(shared, n);
+  }
+  // Processes n bytes written into prepare_input()'s or prepare_input_shared()'s space.
   void commit_input(std::size_t n, time_point now);
   // The transport closed (either side). In-flight state is kept for the next start().
   void connection_closed(time_point now);
@@ -177,7 +183,6 @@ private:
   session_options options_;
   session_handler &handler_;
   decoder decoder_;
-  packet packet_;                 // reused decode target
   std::vector<std::uint8_t> out_; // pending output
   session_state state_ = session_state::disconnected;
   negotiated_limits limits_;
