@@ -207,7 +207,8 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
   app.add_flag("--no-reconnect", f.no_reconnect, reconnects ? "Do not reconnect a lost connection" : no_effect)
       ->group(conn);
   app.add_option("--ws-header", f.ws_headers, "Extra WebSocket upgrade header 'Name: value' (repeatable)")
-      ->group(conn);
+      ->group(conn)
+      ->allow_extra_args(false); // one value per flag: the next word is a positional argument
   app.add_option("--profile", f.profile, "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf")->group(conn);
   app.add_flag("-d,--debug", f.debug, "Print every packet sent and received on stderr")->group(conn);
   app.add_flag("--allow-control-chars", f.allow_control_chars,
@@ -240,7 +241,7 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
   app.add_option("--key-password-file", f.key_password_file, "File holding the passphrase of --key")->group(tls);
   app.add_flag("--insecure", f.insecure, "Do not verify the server certificate or host name (warns)")->group(tls);
   app.add_option("--tls-version", f.tls_version, "Minimum TLS version: tlsv1.2 (default) or tlsv1.3")->group(tls);
-  app.add_option("--alpn", f.alpn, "ALPN protocol to offer (repeatable)")->group(tls);
+  app.add_option("--alpn", f.alpn, "ALPN protocol to offer (repeatable)")->group(tls)->allow_extra_args(false);
   app.add_option("--sni", f.sni, "Server name to send and verify instead of the host")->group(tls);
 }
 

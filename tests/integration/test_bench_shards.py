@@ -56,7 +56,7 @@ class Shards(BenchCase):
         results = self.run_together(
             [["pubsub", "-C", "6", "-s", "3", "-q", "1", "-n", "200", "--rate", "200", "-t", "sh1/%i",
               "-I", "sh1-", "--shard", f"{k}/3", "--start-at", at, "--output", self.path(f"r{k}.json"),
-              "--json", "--quiet"] for k in range(3)])
+              "--ifaddr", f"127.0.0.{k + 2}", "--json", "--quiet"] for k in range(3)])
         for k, r in enumerate(results):
             self.assertEqual(r.status, 0, f"shard {k}: {r.stderr}")
         shards = [summary_of(r) for r in results]
@@ -75,8 +75,13 @@ class Shards(BenchCase):
             self.assertLess(f["run"]["measure_start_ns"] - f["shard"]["start_at_ns"], 1e9)
             self.assertEqual(f["run"]["late_start_s"], 0)
         # Client ids are unique over the three processes: one connection each, none taken over.
-        ids = re.findall(r"New client connected from \S+ as (sh1-\S+) ", self.broker.log_text()[mark:])
+        seen = re.findall(r"New client connected from ([\d.]+):\d+ as (sh1-\S+) ", self.broker.log_text()[mark:])
+        ids = [client for _, client in seen]
         self.assertEqual(sorted(ids), sorted([f"sh1-{i}" for i in range(6)] + [f"sh1-s{i}" for i in range(3)]))
+        # Each shard process came from its own source address (--ifaddr 127.0.0.2, .3, .4).
+        for address, client in seen:
+            index = int(client[len("sh1-s"):]) if client.startswith("sh1-s") else int(client[len("sh1-"):]) // 2
+            self.assertEqual(address, f"127.0.0.{index + 2}", client)
 
         r = self.merge("--json", *[self.path(f"r{k}.json") for k in range(3)])
         self.assertEqual(r.status, 0, r.stderr)

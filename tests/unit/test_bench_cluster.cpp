@@ -269,3 +269,14 @@ TEST_CASE("bench report: the summary names every broker and its connections") {
   CHECK(nlohmann::json::parse(out)["brokers"][0] == nlohmann::json{{"url", "mqtt://a:1"}, {"connections", 5},
                                                                     {"connected", 4}});
 }
+
+TEST_CASE("shared flags: --alpn and --ws-header take one value each; the next word stays positional") {
+  auto tls = bench_resolve({"-L", "mqtts://a", "--alpn", "mqtt", "conn", "-C", "2", "-D", "1"});
+  REQUIRE_MESSAGE(tls.status == -1, tls.error);
+  CHECK(tls.options.mode == bench_mode::conn);
+  CHECK(tls.options.connection.alpn == std::vector<std::string>{"mqtt"});
+  auto ws = bench_resolve({"-L", "ws://a/mqtt", "--ws-header", "X-A: 1", "sub", "-D", "1"});
+  REQUIRE_MESSAGE(ws.status == -1, ws.error);
+  CHECK(ws.options.mode == bench_mode::sub);
+  CHECK(ws.options.connection.ws_headers == std::vector<std::string>{"X-A: 1"});
+}
