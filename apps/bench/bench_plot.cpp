@@ -1,6 +1,7 @@
 // mqtk-bench: --plot, throughput and latency over time and the latency distribution as one SVG.
 #include "bench/bench_plot.hpp"
 
+#include "bench/bench_report.hpp"
 #include "bench/exported_histograms.hpp"
 #include "bench/svg_chart.hpp"
 
@@ -22,16 +23,6 @@ double ms(std::uint64_t ns) {
   return static_cast<double>(ns) / 1e6;
 }
 
-std::string count_text(std::uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string ms_text(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f ms", v);
@@ -49,7 +40,7 @@ std::string start_text(std::uint64_t start_ns) {
 
 std::string title_of(const bench_options &o) {
   const auto plural = [](std::uint32_t n, const char *word) {
-    return count_text(n) + " " + word + (n == 1 ? "" : "s");
+    return grouped(n) + " " + word + (n == 1 ? "" : "s");
   };
   std::string title = std::string("mqtk-bench ") + mode_name(o.mode) + ": ";
   switch (o.mode) {
@@ -72,13 +63,13 @@ std::string subtitle_of(const bench_options &o, const bench_totals &t, std::uint
   std::vector<std::string> parts;
   if (start_ns > 0)
     parts.push_back(start_text(start_ns));
-  parts.push_back(count_text(t.connected) + " connected");
+  parts.push_back(grouped(t.connected) + " connected");
   if (o.mode == bench_mode::pub || o.mode == bench_mode::pubsub)
-    parts.push_back(count_text(t.sent) + " sent");
+    parts.push_back(grouped(t.sent) + " sent");
   if (o.mode == bench_mode::sub || o.mode == bench_mode::pubsub) {
     char loss[32];
     std::snprintf(loss, sizeof loss, "%.3f%%", t.loss_percent());
-    parts.push_back(count_text(t.received) + " received, " + count_text(t.lost_messages()) + " lost (" + loss + ")");
+    parts.push_back(grouped(t.received) + " received, " + grouped(t.lost_messages()) + " lost (" + loss + ")");
     if (t.latency.count() > 0)
       parts.push_back("latency p50 " + ms_text(ms(t.latency.percentile(0.5))) + ", p99 " +
                       ms_text(ms(t.latency.percentile(0.99))) + ", max " + ms_text(ms(t.latency.max())));
