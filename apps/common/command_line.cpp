@@ -1,5 +1,6 @@
 #include "common/command_line.hpp"
 
+#include "common/build_info.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/stdout_writer.hpp"
@@ -11,7 +12,7 @@
 namespace mqtk::apps {
 
 void add_version_flag(CLI::App &app, bool &version) {
-  app.add_flag("--version", version, "Print the version and exit");
+  app.add_flag("--version", version, "Print the version, commit, TLS library and build type, and exit");
 }
 
 int parse_command_line(CLI::App &app, int argc, char **argv, const bool &version) {
@@ -25,7 +26,7 @@ int parse_command_line(CLI::App &app, int argc, char **argv, const bool &version
     return exit_usage;
   }
   if (version) {
-    write_stdout(program_name() + " " + MQTK_VERSION + "\n");
+    write_stdout(program_name() + " " + MQTK_VERSION + "\n" + build_description());
     return finish_stdout(exit_ok);
   }
   return -1;

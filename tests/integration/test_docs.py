@@ -43,7 +43,20 @@ class FlagsAreDocumented(unittest.TestCase):
             with self.subTest(tool=tool):
                 r = t.run_tool([f"mqtk-{tool}", "--version"])
                 self.assertEqual(r.status, 0, r.stderr)
-                self.assertRegex(r.stdout, rb"^mqtk-" + tool.encode() + rb" \d+\.\d+\.\d+\n$")
+                lines = r.stdout.decode().splitlines()
+                self.assertEqual(len(lines), 4, lines)
+                self.assertRegex(lines[0], r"^mqtk-" + tool + r" \d+\.\d+\.\d+$")
+                # The commit of this checkout (the build is made from it), maybe marked modified.
+                head = subprocess.run(["git", "-C", str(t.REPO_ROOT), "rev-parse", "--short=12", "HEAD"],
+                                      capture_output=True, text=True)
+                if head.returncode == 0:
+                    self.assertRegex(lines[1], r"^commit " + head.stdout.strip() + r"(-modified)?$")
+                else:
+                    self.assertEqual(lines[1], "commit unknown")
+                # The OpenSSL the tools run with, as openssl(1) names it: "OpenSSL 3.0.19 27 Jan 2026".
+                library = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout
+                self.assertTrue(library.startswith(lines[2].split(" (built with")[0]), (lines[2], library))
+                self.assertRegex(lines[3], r"^build (RelWithDebInfo|Release|Debug|MinSizeRel)\b")
 
 
 class Install(unittest.TestCase):

@@ -184,7 +184,7 @@ class Usage(unittest.TestCase):
         r = t.run_tool(["mqtk-sub", "--help"])
         self.assertEqual(r.status, 0)
         self.assertIn(b"--retained-only", r.stdout)
-        self.assertRegex(t.run_tool(["mqtk-sub", "--version"]).stdout, rb"^mqtk-sub \d+\.\d+\.\d+\n$")
+        self.assertRegex(t.run_tool(["mqtk-sub", "--version"]).stdout, rb"^mqtk-sub \d+\.\d+\.\d+\ncommit ")
 
 
 if __name__ == "__main__":
