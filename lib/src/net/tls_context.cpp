@@ -22,13 +22,35 @@ namespace {
 // The reason of the first queued OpenSSL error (the root cause), in words a user can act on;
 // clears the queue.
 std::string openssl_reason() {
-  unsigned long code = ERR_peek_error();
-  const char *reason = code ? ERR_reason_error_string(code) : nullptr;
-  std::string text = reason ? reason : "unknown OpenSSL error";
-  ERR_clear_error();
-  if (text == "no start line" || text == "unsupported")
+  // OpenSSL 3 queues a decoder's "unsupported" attempts before the error that matters (a key's
+  // "bad decrypt" comes after them, and in which order depends on its decoder cache), so the
+  // reasons that say what went wrong win over the first one.
+  std::string first;
+  for (unsigned long code = ERR_get_error(); code != 0; code = ERR_get_error()) {
+    const char *reason = ERR_reason_error_string(code);
+    const std::string text = reason ? reason : "";
+    if (text == "bad decrypt" || text == "key values mismatch") {
+      ERR_clear_error();
+      return text;
+    }
+    if (first.empty())
+      first = text;
+  }
+  if (first.empty())
+    return "unknown OpenSSL error";
+  if (first == "no start line" || first == "unsupported")
     return "no PEM data found";
-  return text;
+  return first;
+}
+
+// True when path is a PEM file holding an encrypted private key (PKCS#8 or the traditional
+// Proc-Type form): a failure to load it is about its password, whatever OpenSSL queued.
+bool holds_encrypted_key(const std::string &path) {
+  std::ifstream file(path);
+  for (std::string line; std::getline(file, line);)
+    if (line.rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----", 0) == 0 || line.rfind("Proc-Type: 4,ENCRYPTED", 0) == 0)
+      return true;
+  return false;
 }
 
 // Empty when path names a readable file, else "cannot read <what> '<path>': <reason>".
@@ -86,7 +108,7 @@ std::string load(tls_context &context) {
       return error;
     if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
       std::string reason = openssl_reason();
-      if (reason == "bad decrypt")
+      if (reason == "bad decrypt" || (reason == "no PEM data found" && holds_encrypted_key(key)))
         reason = o.key_password.empty() ? "the key is encrypted and no password was given" : "wrong password";
       else if (reason == "key values mismatch")
         return "private key '" + key + "' does not match certificate '" + o.cert + "'";
