@@ -19,6 +19,7 @@ import unittest
 import xml.etree.ElementTree as ET
 
 import mqtk_testlib as t
+from mqtk_testlib.bench import BenchCase
 from mqtk_testlib.png import read_png
 
 HDR_JAR = "/usr/share/java/hdrhistogram.jar"
@@ -40,22 +41,12 @@ def close_to(theirs, ours, digits=0.0015):
     return abs(theirs - ours) <= ours / 64 + digits
 
 
-class Exporters(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto(log_type=("error", "warning"))
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
+class Exporters(BenchCase):
+    broker_options = {"log_type": ("error", "warning")}
 
     def setUp(self):
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="mqtk-export-"))
         self.addCleanup(shutil.rmtree, self.dir, True)
-
-    def bench(self, *args, timeout=60):
-        return t.run_tool(["mqtk-bench", *self.broker.client_args(), *args], timeout=timeout)
 
     def start_bench(self, *args):
         proc = t.start_tool(["mqtk-bench", *self.broker.client_args(), *args])

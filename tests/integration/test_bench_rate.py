@@ -6,22 +6,13 @@ one message divided by its latency."""
 import unittest
 
 import mqtk_testlib as t
-from mqtk_testlib.bench import summary_of
+from mqtk_testlib.bench import BenchCase, summary_of
 
 
 
-class BenchRateTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto(log_type=("error", "warning"))
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
-    def bench(self, *args, timeout=30):
-        return t.run_tool(["mqtk-bench", *self.broker.client_args(), *args], timeout=timeout)
+class BenchRateTest(BenchCase):
+    broker_options = {"log_type": ("error", "warning")}
+    bench_timeout = 30
 
     def test_a_run_at_its_rate_passes_min_rate_at_that_rate(self):
         r = self.bench("pubsub", "--rate", "2000", "-D", "1", "--min-rate", "2000", "--json", "--quiet",

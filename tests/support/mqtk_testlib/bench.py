@@ -29,15 +29,15 @@ def bench_header(run_id, publisher, sequence, written_ns, intended_ns=0):
 
 
 class BenchCase(unittest.TestCase):
-    """A test case whose tests share one mosquitto (broker_config: its extra configuration lines) and
+    """A test case whose tests share one mosquitto (broker_options: its Mosquitto() arguments) and
     run mqtk-bench against it with bench()."""
 
-    broker_config = ("max_queued_messages 0",)
+    broker_options = {"extra_config": ["max_queued_messages 0"]}
     bench_timeout = 60
 
     @classmethod
     def setUpClass(cls):
-        cls.broker = Mosquitto(extra_config=list(cls.broker_config))
+        cls.broker = Mosquitto(**cls.broker_options)
         cls.broker.start()
 
     @classmethod
