@@ -228,6 +228,9 @@ line_reader::~line_reader() {
 void line_reader::start(std::function<bool(std::string_view)> on_line, std::function<void(const std::string &)> on_end) {
   impl_->on_line = std::move(on_line);
   impl_->on_end = std::move(on_end);
+  impl_->ended = impl_->paused = impl_->ended_after_resume = false; // started again: from the top
+  impl_->buffer.clear();
+  impl_->scan_from = 0;
   struct stat st{};
   const bool regular = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
   if (!regular) {

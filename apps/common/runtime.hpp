@@ -62,6 +62,7 @@ public:
   line_reader(runtime &rt, std::size_t max_line);
   ~line_reader();
   // Starts reading: on_line for each line (return false to pause), on_end(error) at EOF ("" if clean).
+  // Starting again after the end (not from inside on_end) reads on from where stdin now is.
   void start(std::function<bool(std::string_view)> on_line, std::function<void(const std::string &)> on_end);
   // Continues after on_line returned false.
   void resume();

@@ -10,6 +10,7 @@
 #include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
 #include "common/text_checks.hpp"
+#include "pub/replay_feed.hpp"
 #include "pub/token_bucket.hpp"
 #include "common/stdout_writer.hpp"
 #include "mqtk/client/client.hpp"
@@ -41,7 +42,7 @@ class publisher final : public client::client_handler {
 public:
   publisher(runtime &rt, pub_options options, client::client_options client_options)
       : rt_(rt), o_(std::move(options)), client_(rt.io(), std::move(client_options), *this), rate_timer_(rt),
-        reader_(rt, max_line) {
+        reader_(rt, max_line), replay_(o_.replay), loop_timer_(rt) {
     if (o_.rate > 0)
       bucket_.emplace(o_.rate, o_.burst);
   }
@@ -171,6 +172,7 @@ public:
       status = exit_operation_refused;
     if (status == exit_ok && (usage_failure_ || source_error_))
       status = exit_usage;
+    replay_.report(interrupted_, sequence_);
     if (interrupted_)
       status = exit_interrupted; // whatever was in flight is reported above
     rt_.finish(status);
@@ -192,6 +194,10 @@ private:
                       if (!error.empty()) {
                         print_error(error);
                         source_error_ = true;
+                      }
+                      if (error.empty() && !source_done_ && replay_.next_loop()) { // --loop: read it again
+                        loop_timer_.start({}, [this] { start_source(); });
+                        return;
                       }
                       source_done_ = true;
                       pump();
@@ -221,6 +227,8 @@ private:
         return line_failed(error);
       if (m.topic.empty() && !o_.topic.empty())
         m.topic = o_.topic;
+      if (!replay_.take(line, m.topic, error))
+        return line_failed(error);
       if (m.topic.empty())
         return line_failed("topic is missing (give it in the line or with -t)");
       if (auto problem = protocol::topic_name_error(m.topic); !problem.empty())
@@ -279,7 +287,7 @@ private:
       const bool line_source = o_.source == payload_source::stdin_lines || o_.source == payload_source::jsonl;
       if (line_source ? !stashed_ : remaining_ == 0)
         break;
-      if (!rate_allows())
+      if (!rate_allows() || (line_source && !replay_allows()))
         break;
       const bool sent = line_source ? send(*stashed_) : send_single();
       if (!sent)
@@ -287,6 +295,7 @@ private:
       if (bucket_)
         bucket_->take(clock::now());
       if (line_source) {
+        replay_.sent();
         stashed_.reset();
         reader_.resume();
       } else {
@@ -345,6 +354,14 @@ private:
       return false;
     }
     return true;
+  }
+
+  // True when the --replay schedule lets the stashed message go now; else waits for its time.
+  bool replay_allows() {
+    const auto delay = replay_.wait();
+    if (delay)
+      wait_for(*delay);
+    return !delay;
   }
 
   void wait_for(std::chrono::duration<double> delay) {
@@ -407,6 +424,8 @@ private:
   std::uint64_t remaining_ = 0, sequence_ = 0, acknowledged_ = 0, refused_ = 0, lost_ = 0,
                 line_number_ = 0;
   std::optional<token_bucket> bucket_; // --rate
+  replay_feed replay_;                 // --replay, --topic-prefix
+  runtime::timer loop_timer_;          // --loop: starts the next pass outside the reader's callback
   std::string line_;
   bool json_ = true;
   bool source_started_ = false, source_done_ = false, source_error_ = false, usage_failure_ = false;

@@ -53,6 +53,7 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   app.add_option("--payload-format", o.payload_format, "Payload format indicator: utf8 or bytes")->group(v5);
   app.add_flag("--topic-alias", o.topic_alias, "Use topic aliases for repeated topics in streams")->group(v5);
   app.add_flag("--json", o.json, "Print one JSON result line per message on stdout");
+  add_replay_options(app, o.replay);
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
@@ -103,6 +104,8 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
     if (auto problem = protocol::topic_name_error(*o.response_topic); !problem.empty())
       return usage("response topic '" + shown(*o.response_topic) + "' " + std::string(problem));
   }
+  if (auto problem = replay_options_error(app, o.replay, jsonl, app.count("--rate") > 0); !problem.empty())
+    return usage(problem);
   const bool allow = o.connection.allow_control_chars;
   std::string problem = control_char_error({{"topic", o.topic},
                                             {"content type", o.content_type.value_or("")},
