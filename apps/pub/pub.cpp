@@ -407,7 +407,7 @@ private:
       line_ += ",\"packet_id\":null,\"acknowledged\":false";
     }
     line_ += "}\n";
-    json_ = write_stdout(line_, false);
+    json_ = write_stdout(line_, o_.replay.replay); // a replay's results are spaced out: show each as it comes
   }
 
   runtime &rt_;
