@@ -9,7 +9,7 @@ namespace mqtk::apps::sub {
 void add_match_options(CLI::App &app, match_options &o) {
   const char *group = "Matching";
   app.add_option("--until", o.until_filter,
-                 "Exit 0 after the first message that meets the --match-* conditions (and FILTER, if given)")
+                 "Exit 0 after the first message meeting every --match-payload/--match-json condition (and FILTER)")
       ->expected(0, 1)
       ->type_name("[FILTER]")
       ->group(group);
