@@ -4,20 +4,10 @@
 import time
 import unittest
 
-import mqtk_testlib as t
-from sub_helpers import pub, run_sub, start_sub
+from sub_helpers import BrokerCase, pub, run_sub, start_sub
 
 
-class Match(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto()
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
+class Match(BrokerCase):
     def test_until_ends_at_the_first_match(self):
         with start_sub(self.broker, "-t", "dev/+/state", "--until", "--match-json", "/temp > 30", "-v") as sub:
             pub(self.broker, "dev/a/state", '{"temp": 20}')
