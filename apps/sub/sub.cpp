@@ -190,9 +190,14 @@ public:
       clears_.emplace_back(m.topic);
       pump_clears();
     }
+    const bool matched = o_.matching.match.matches(m.topic, protocol::as_chars(m.payload));
+    if (!matched && !o_.matching.print_all)
+      return;
     printer_.append(out_.text(), m);
     out_.commit();
-    if (o_.count != 0 && ++printed_ >= o_.count)
+    if (matched && o_.matching.until)
+      end(exit_ok);
+    else if (matched && o_.count != 0 && ++printed_ >= o_.count)
       end(exit_ok);
   }
 

@@ -3,6 +3,7 @@
 #include "common/connection_options.hpp"
 #include "sub/format_template.hpp"
 #include "sub/message_printer.hpp"
+#include "sub/sub_options_match.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -35,6 +36,7 @@ struct sub_options {
   bool skip_retained = false;   // -R
   bool remove_retained = false;
   bool allow_partial = false;
+  match_options matching; // --until, --match-*, --print-all
 
   // True when the flags ask for something only MQTT 5 can carry.
   bool wants_v5() const noexcept {

@@ -128,8 +128,11 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
       ->group(ending);
   app.add_flag("-R,--skip-retained", o.skip_retained, "Do not print retained messages")->group(ending);
 
+  add_match_options(app, o.matching);
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
+  if (auto problem = resolve_match_options(app, o.matching, o.topics); !problem.empty())
+    return usage(problem);
 
   const int output_modes =
       (verbose ? 1 : 0) + (app.count("--format") ? 1 : 0) + (json ? 1 : 0) + (pretty ? 1 : 0);
