@@ -124,6 +124,20 @@ std::optional<payload_codec> parse_payload_codec(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view payload_codec_name(payload_codec codec) noexcept {
+  switch (codec) {
+  case payload_codec::cbor:
+    return "cbor";
+  case payload_codec::msgpack:
+    return "msgpack";
+  case payload_codec::hex:
+    return "hex";
+  case payload_codec::base64:
+    return "base64";
+  }
+  return "";
+}
+
 std::optional<std::string> decode_payload(payload_codec codec, std::string_view payload) {
   switch (codec) {
   case payload_codec::hex:

@@ -15,6 +15,9 @@ enum class payload_codec { cbor, msgpack, hex, base64 };
 // The codec named `name` ("cbor", "msgpack", "hex", "base64"), or nullopt for another name.
 std::optional<payload_codec> parse_payload_codec(std::string_view name);
 
+// The command-line name of codec ("cbor", ...).
+std::string_view payload_codec_name(payload_codec codec) noexcept;
+
 // The payload decoded: CBOR/MessagePack as compact JSON text, hex/base64 as the bytes they
 // encode (hex digits in either case, whitespace ignored; base64 with or without padding).
 // nullopt when the payload is not a valid document of that encoding (trailing bytes included).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/connection_options.hpp"
+#include "common/payload_codec.hpp"
 
 #include <optional>
 #include <string>
@@ -33,6 +34,7 @@ struct pub_options {
   std::string payload_format;               // utf8 | bytes
   bool topic_alias = false;
   bool json = false;
+  std::optional<payload_codec> encode; // --encode cbor|msgpack: JSON payloads sent encoded
 };
 
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after

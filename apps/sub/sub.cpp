@@ -73,6 +73,7 @@ public:
   void start() {
     rt_.on_interrupt([this] { interrupted(); });
     printer_.set_max_payload(o_.max_payload);
+    printer_.set_decode(o_.decode);
     // Stdout full (its reader stopped reading): stop reading the broker until it takes output
     // again, so memory holds at most the buffer and one read; TCP pushes back to the broker.
     out_.on_backpressure([this](bool on) {
