@@ -2,6 +2,7 @@
 // message through one large output buffer, clears retained messages on request, and ends on -C,
 // -W, -E, the end of the retained burst, SIGINT or a closed stdout with the matching exit status.
 #include "sub/sub.hpp"
+#include "sub/random_filter.hpp"
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
@@ -191,8 +192,10 @@ public:
       clears_.emplace_back(m.topic);
       pump_clears();
     }
-    printer_.append(out_.text(), m);
-    out_.commit();
+    if (chance_.keep()) {
+      printer_.append(out_.text(), m);
+      out_.commit();
+    }
     if (o_.count != 0 && ++printed_ >= o_.count)
       end(exit_ok);
   }
@@ -448,6 +451,7 @@ private:
 
   runtime &rt_;
   sub_options o_;
+  random_filter chance_{o_.random_filter}; // after o_: initialised from it
   client::client client_;
   message_printer printer_;
   output_buffer out_;
