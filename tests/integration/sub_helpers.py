@@ -3,6 +3,7 @@ its SUBSCRIBE, and publishing with mosquitto_pub."""
 
 import itertools
 import os
+import unittest
 
 import mqtk_testlib as t
 
@@ -46,3 +47,16 @@ def pub(broker, topic, payload=None, *args, stdin=None):
     result = t.mosquitto_pub(argv, input=stdin)
     if result.status != 0:
         raise AssertionError(f"mosquitto_pub failed: {result}")
+
+
+class BrokerCase(unittest.TestCase):
+    """A test class with one mosquitto for all its tests (self.broker)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = t.Mosquitto()
+        cls.broker.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.close()

@@ -7,23 +7,14 @@ import signal
 import unittest
 
 import mqtk_testlib as t
-from sub_helpers import pub, start_sub
+from sub_helpers import BrokerCase, pub, start_sub
 
 
 def mqtk_pub(broker, *args, input=None):
     return t.run_tool(["mqtk-pub", *broker.client_args(), *args], input=input)
 
 
-class Decode(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto()
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
+class Decode(BrokerCase):
     def test_cbor_round_trip_as_json_lines(self):
         doc = {"t": 21.5, "s": "caf\u00e9", "l": [1, -2, None, True]}
         with start_sub(self.broker, "-t", "dec/cbor", "-C", "1", "--decode", "cbor", "--json") as sub:

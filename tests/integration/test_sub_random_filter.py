@@ -4,19 +4,10 @@ messages left out still count for -C."""
 import unittest
 
 import mqtk_testlib as t
-from sub_helpers import start_sub
+from sub_helpers import BrokerCase, start_sub
 
 
-class RandomFilter(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto()
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
+class RandomFilter(BrokerCase):
     def run_filter(self, percent, n):
         with start_sub(self.broker, "-t", "rf/" + percent, "-q", "1", "-C", str(n), "--random-filter", percent) as sub:
             lines = "".join(f"m{i}\n" for i in range(n))
