@@ -47,6 +47,17 @@ public:
       bucket_.emplace(o_.rate, o_.burst);
   }
 
+  // --encode: replaces JSON text in bytes by its encoding; false when it is not valid JSON.
+  bool encode_payload(std::vector<std::uint8_t> &bytes) const {
+    std::string error;
+    const std::string_view text(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+    const auto encoded = apps::encode_payload(*o_.encode, text, error);
+    if (!encoded)
+      return false;
+    bytes.assign(encoded->begin(), encoded->end());
+    return true;
+  }
+
   // Loads single-message payloads and builds the shared properties; false after a usage error.
   bool prepare() {
     if (o_.source == payload_source::message) {
@@ -65,6 +76,12 @@ public:
         return false;
       }
       payload_.assign(all.begin(), all.end());
+    }
+    if (o_.encode && o_.source != payload_source::stdin_lines) {
+      if (!encode_payload(payload_)) {
+        print_error("--encode " + std::string(payload_codec_name(*o_.encode)) + ": the payload is not valid JSON");
+        return false;
+      }
     }
     protocol::properties props;
     if (o_.message_expiry)
@@ -244,6 +261,8 @@ private:
     } else {
       m.topic = o_.topic;
       m.payload.assign(line.begin(), line.end());
+      if (o_.encode && !encode_payload(m.payload))
+        return line_failed("--encode " + std::string(payload_codec_name(*o_.encode)) + ": not valid JSON");
       m.qos = static_cast<protocol::qos>(o_.qos);
       m.retain = o_.retain;
     }

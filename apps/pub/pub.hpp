@@ -2,6 +2,7 @@
 
 #include "common/connection_options.hpp"
 #include "pub/replay_options.hpp"
+#include "common/payload_codec.hpp"
 
 #include <optional>
 #include <string>
@@ -35,6 +36,7 @@ struct pub_options {
   bool topic_alias = false;
   bool json = false;
   replay_options replay; // --replay, --speed, --loop, --topic-prefix
+  std::optional<payload_codec> encode; // --encode cbor|msgpack: JSON payloads sent encoded
 };
 
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after

@@ -34,6 +34,12 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   app.add_flag("-n,--null-message", null_message, "Publish an empty message")->group(msg);
   app.add_flag("--jsonl", jsonl, "Publish one message per JSON line of stdin (mqtk-sub --json format)")->group(msg);
   app.add_option("-q,--qos", o.qos, "Quality of service: 0, 1 or 2 (default 0)")->group(msg);
+  app.add_option_function<std::string>(
+         "--encode", [&o](const std::string &name) { o.encode = parse_payload_codec(name); },
+         "Send the JSON payload (-m, -f, -s, each -l line) encoded as cbor or msgpack")
+      ->check(CLI::IsMember({"cbor", "msgpack"}))
+      ->type_name("CODEC")
+      ->group(msg);
   app.add_flag("-r,--retain", o.retain, "Retain the message")->group(msg);
   app.add_option("--repeat", o.repeat, "Publish the message N times (default 1)")->group(msg);
   app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeated messages")->group(msg);
@@ -85,6 +91,8 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   const bool stream = o.source == payload_source::stdin_lines || o.source == payload_source::jsonl;
   if (stream && (app.count("--repeat") || app.count("--repeat-delay")))
     return usage("--repeat and --repeat-delay apply to -m, -f, -s and -n, not to -l or --jsonl streams");
+  if (o.encode && (o.source == payload_source::jsonl || o.source == payload_source::null_message))
+    return usage("--encode applies to -m, -f, -s and -l payloads, not to -n or --jsonl");
   if (!(o.repeat_delay >= 0))
     return usage("--repeat-delay must not be negative");
   if (app.count("--rate") && !(o.rate > 0))

@@ -1,7 +1,9 @@
 // mqtk-sub output modes: payload, -v, -F templates, --json and --pretty.
 #include "sub/message_printer.hpp"
 
+#include "common/diagnostics.hpp"
 #include "common/json_message.hpp"
+#include "common/text_escape.hpp"
 #include "sub/pretty_message.hpp"
 
 #include <algorithm>
@@ -41,6 +43,22 @@ message_printer::message_printer(output_mode mode, bool newline, format_template
     : mode_(mode), newline_(newline), format_(std::move(format)), format_needs_time_(format_.needs_time()) {}
 
 void message_printer::append(std::string &out, const protocol::publish &m) {
+  if (!decode_)
+    return append_decoded(out, m);
+  auto text = decode_payload(*decode_, protocol::as_chars(m.payload));
+  if (!text) {
+    if (decode_failures_++ == 0)
+      print_warning("a payload (topic " + escaped(m.topic) + ") is not valid " +
+                    std::string(payload_codec_name(*decode_)) + "; shown as received (later ones are not reported)");
+    return append_decoded(out, m);
+  }
+  decoded_ = std::move(*text);
+  protocol::publish d = m;
+  d.payload = protocol::bytes_view(reinterpret_cast<const std::uint8_t *>(decoded_.data()), decoded_.size());
+  append_decoded(out, d);
+}
+
+void message_printer::append_decoded(std::string &out, const protocol::publish &m) {
   switch (mode_) {
   case output_mode::payload:
     out.append(protocol::as_chars(m.payload));

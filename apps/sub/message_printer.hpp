@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/payload_codec.hpp"
 #include "sub/format_template.hpp"
 
 #include "mqtk/protocol/packets.hpp"
@@ -28,11 +29,16 @@ public:
   message_printer(output_mode mode, bool newline, format_template format);
   // --pretty shows at most max bytes of each payload (nullopt: all of it).
   void set_max_payload(std::optional<std::size_t> max) noexcept { max_payload_ = max; }
+  // --decode: payloads shown decoded (a payload that does not decode is shown as received).
+  void set_decode(std::optional<payload_codec> codec) noexcept { decode_ = codec; }
+  // How many payloads did not decode with the --decode codec.
+  std::size_t decode_failures() const noexcept { return decode_failures_; }
   // Appends m, received now, to out.
   void append(std::string &out, const protocol::publish &m);
 
 private:
   using system_clock = std::chrono::system_clock;
+  void append_decoded(std::string &out, const protocol::publish &m);
   void append_format(std::string &out, const protocol::publish &m);
   void append_field(std::string &out, const format_piece &piece, const protocol::publish &m);
   void append_time(std::string &out, char conversion);
@@ -44,6 +50,9 @@ private:
   format_template format_;
   bool format_needs_time_;
   std::optional<std::size_t> max_payload_;
+  std::optional<payload_codec> decode_;
+  std::size_t decode_failures_ = 0;
+  std::string decoded_; // the payload of the message being printed, decoded
   system_clock::time_point now_{};
   std::time_t tm_second_ = -1; // the second local_tm_ and iso_ were made for
   std::tm local_tm_{};

@@ -2,6 +2,7 @@
 // message through one large output buffer, clears retained messages on request, and ends on -C,
 // -W, -E, the end of the retained burst, SIGINT or a closed stdout with the matching exit status.
 #include "sub/sub.hpp"
+#include "sub/random_filter.hpp"
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
@@ -73,6 +74,7 @@ public:
   void start() {
     rt_.on_interrupt([this] { interrupted(); });
     printer_.set_max_payload(o_.max_payload);
+    printer_.set_decode(o_.decode);
     // Stdout full (its reader stopped reading): stop reading the broker until it takes output
     // again, so memory holds at most the buffer and one read; TCP pushes back to the broker.
     out_.on_backpressure([this](bool on) {
@@ -193,8 +195,10 @@ public:
     const bool matched = o_.matching.match.matches(m.topic, protocol::as_chars(m.payload));
     if (!matched && !o_.matching.print_all)
       return;
-    printer_.append(out_.text(), m);
-    out_.commit();
+    if (chance_.keep()) {
+      printer_.append(out_.text(), m);
+      out_.commit();
+    }
     if (matched && o_.matching.until)
       end(exit_ok);
     else if (matched && o_.count != 0 && ++printed_ >= o_.count)
@@ -452,6 +456,7 @@ private:
 
   runtime &rt_;
   sub_options o_;
+  random_filter chance_{o_.random_filter}; // after o_: initialised from it
   client::client client_;
   message_printer printer_;
   output_buffer out_;

@@ -27,6 +27,8 @@ struct sub_options {
   output_mode mode = output_mode::payload;
   bool newline = true;               // false with -N
   format_template format;            // -F, parsed
+  double random_filter = 100;             // --random-filter: percent of the messages printed
+  std::optional<payload_codec> decode;     // --decode: payloads shown decoded in every mode
   std::optional<std::size_t> max_payload; // --max-payload: bytes of a payload --pretty shows
   std::uint64_t count = 0;           // -C; 0: no limit
   double timeout = 0;                // -W seconds; 0: none

@@ -109,6 +109,17 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
       ->group(output);
   app.add_flag("--json", json, "Print one JSON object per message and line (lossless)")->group(output);
   app.add_flag("--pretty", pretty, "Print each message as a readable multi-line block")->group(output);
+  app.add_option("--random-filter", o.random_filter,
+                 "Print each message with a chance of PERCENT (0.01-100), as mosquitto_sub")
+      ->check(CLI::Range(0.01, 100.0))
+      ->type_name("PERCENT")
+      ->group(output);
+  app.add_option_function<std::string>(
+         "--decode", [&o](const std::string &name) { o.decode = parse_payload_codec(name); },
+         "Show payloads decoded: cbor or msgpack as JSON text, hex or base64 as their bytes")
+      ->check(CLI::IsMember({"cbor", "msgpack", "hex", "base64"}))
+      ->type_name("CODEC")
+      ->group(output);
   app.add_option("--max-payload", o.max_payload, "With --pretty: show at most BYTES of each payload")
       ->type_name("BYTES")
       ->group(output);

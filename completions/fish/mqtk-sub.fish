@@ -60,6 +60,8 @@ complete -c mqtk-sub -s F -l format -x -d 'Output template (%t %p %q %r %m %l %x
 complete -c mqtk-sub -l json -d 'Print JSON lines'
 complete -c mqtk-sub -l pretty -d 'Print readable blocks'
 complete -c mqtk-sub -l max-payload -x -d 'With --pretty: show at most BYTES of each payload'
+complete -c mqtk-sub -l random-filter -x -d 'Print each message with a chance of PERCENT'
+complete -c mqtk-sub -l decode -x -a 'cbor msgpack hex base64' -d 'Show payloads decoded'
 complete -c mqtk-sub -s C -l count -x -d 'Exit 0 after COUNT messages'
 complete -c mqtk-sub -s W -l timeout -x -d 'Exit 9 after SECONDS'
 complete -c mqtk-sub -s E -l exit-after-subscribe -d 'Exit once subscribed'
