@@ -10,7 +10,7 @@ import unittest
 
 import mqtk_testlib as t
 from mqtk_testlib import scripted_broker as sb
-from sub_helpers import pub, unique_id
+from sub_helpers import BrokerCase, pub, unique_id
 
 # Clears the screen, retitles the terminal, forges a second diagnostic line, and ends with a tab,
 # a carriage return and the C1 control CSI (U+009B, valid UTF-8).
@@ -197,16 +197,7 @@ class UnknownTimeConversion(unittest.TestCase):
                 self.assertIn(b"unknown time conversion", r.stderr)
 
 
-class ClosedPipe(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto()
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
+class ClosedPipe(BrokerCase):
     def test_head_closing_ends_at_once_without_another_message(self):
         client_id = unique_id("pipe")
         mark = self.broker.log_mark()

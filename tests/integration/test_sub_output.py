@@ -8,22 +8,13 @@ import re
 import unittest
 
 import mqtk_testlib as t
-from sub_helpers import pub, start_sub
+from sub_helpers import BrokerCase, pub, start_sub
 
 BINARY = b"\x00\xffbin\x00\n\x80end"
 TEXT = "h\u00e9llo \"w\"\tx"
 
 
-class OutputModes(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto()
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
+class OutputModes(BrokerCase):
     def capture(self, *args, messages=((TEXT, None), (None, BINARY)), topic="out/a", extra_pub=()):
         """Starts mqtk-sub -t topic -C len(messages) with args, publishes the messages (text, or
         bytes via stdin) to topic, returns ToolResult."""

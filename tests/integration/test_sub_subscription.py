@@ -9,19 +9,10 @@ import time
 import unittest
 
 import mqtk_testlib as t
-from sub_helpers import pub, run_sub, start_sub, unique_id
+from sub_helpers import BrokerCase, pub, run_sub, start_sub, unique_id
 
 
-class Options(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = t.Mosquitto()
-        cls.broker.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.broker.close()
-
+class Options(BrokerCase):
     def test_shared_subscription_splits_the_messages(self):
         with start_sub(self.broker, "--share", "workers", "-t", "jobs/+") as a, \
                 start_sub(self.broker, "--share", "workers", "-t", "jobs/+") as b:
