@@ -428,6 +428,8 @@ private:
       line += " with " + std::to_string(printed_) + " of " + std::to_string(o_.count) + " message(s)";
     else if (awaiting_suback_ || !connected_before_)
       line += " before the subscription was acknowledged";
+    else if (o_.matching.until)
+      line += " without a matching message";
     print_error(line);
     end(exit_timeout);
   }

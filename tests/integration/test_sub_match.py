@@ -34,7 +34,7 @@ class Match(BrokerCase):
             r = sub.wait(10)
         self.assertEqual((r.status, r.stdout), (9, b""), r)
         self.assertLess(time.monotonic() - start, 5)
-        self.assertIn(b"timed out after 1 s", r.stderr)
+        self.assertIn(b"timed out after 1 s without a matching message", r.stderr)
 
     def test_conditions_without_until_filter_and_count(self):
         with start_sub(self.broker, "-t", "logs", "--match-payload", "^ERROR", "-C", "2") as sub:
