@@ -94,7 +94,7 @@ const std::vector<std::uint8_t> payload(32 * 1024 * 1024, 'x');
 } // namespace
 
 TEST_CASE(
-    "client stalled broker: a keepalive failure ends the connection at once despite the pending write") {
+    "client stalled broker: a keepalive failure ends the connection within a short grace despite the pending write") {
   asio::io_context io;
   stalled_broker broker(io, true);
   handler h;

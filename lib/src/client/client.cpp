@@ -42,6 +42,8 @@ std::span<std::uint8_t> shared_read_buffer() {
 }
 // The write timeout without keepalive (1.5 x the default keepalive of 60 s).
 constexpr std::chrono::milliseconds write_timeout_without_keepalive{90'000};
+// How long a connection being ended waits for a write already in flight before abandoning it.
+constexpr std::chrono::milliseconds in_flight_write_grace{500};
 
 // True when a transport failure means the broker ended the connection (EOF, reset, broken pipe),
 // not a timeout on our side.
@@ -378,20 +380,21 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   }
 
   // Ends the current connection once pending output (a DISCONNECT notice) is written, within linger.
-  // A write already pending means the broker is not taking our bytes (or that notice would wait
-  // behind them): the connection ends at once, abandoning the write.
+  // A write already in flight is usually a PUBLISH whose completion has not run yet: the notice
+  // follows it when it completes (on_written). A broker that is not taking our bytes gets only a
+  // short grace, after which the write is abandoned and the connection reset.
   void end_connection(close_reason why, bool may_reconnect, bool by_broker = false) {
     if (pending_end_)
       return;
-    const bool stuck = writing_;
+    const bool in_flight = writing_;
     pending_end_ = pending_end{std::move(why), may_reconnect, by_broker};
-    if (!stuck)
+    if (!in_flight)
       flush();
-    if (stuck || !writing_) {
+    if (!writing_) {
       end_now();
       return;
     }
-    arm_timer(clock::now() + options_.linger);
+    arm_timer(clock::now() + (in_flight ? std::min(options_.linger, in_flight_write_grace) : options_.linger));
   }
 
   void drop_transport() {
