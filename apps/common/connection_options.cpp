@@ -198,6 +198,10 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
       ->group(conn);
   app.add_option("--connect-timeout", f.connect_timeout, "Seconds to wait for the connection and CONNACK (default 10)")
       ->group(conn);
+  app.add_option("--ack-timeout", f.ack_timeout,
+                 "Give up when a QoS 1/2 message, SUBSCRIBE or UNSUBSCRIBE waits SECONDS with nothing "
+                 "acknowledged (default 30; 0 waits forever)")
+      ->group(conn);
   const char *no_effect = "Accepted for compatibility, no effect: this tool never reconnects";
   app.add_option("--reconnect-timeout", f.reconnect_timeout,
                  reconnects ? "Give up SECONDS after a loss unless a connection recovered (something "
@@ -487,6 +491,9 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   if (!(connect_timeout > 0) || connect_timeout > 86400)
     return fail("--connect-timeout must be more than 0 seconds (and at most a day)");
   o.transport.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(connect_timeout * 1000));
+  if (!(f.ack_timeout >= 0) || f.ack_timeout > 86400)
+    return fail("--ack-timeout must be 0 (no limit) or a number of seconds up to a day");
+  o.session.response_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(f.ack_timeout * 1000));
   o.reconnect.enabled = !f.no_reconnect;
   const double give_up = f.reconnect_timeout >= 0 ? f.reconnect_timeout : defaults.reconnect_timeout_s.value_or(-1);
   if (give_up >= 0)

@@ -45,6 +45,7 @@ struct connection_flags {
   std::string sni;
   std::vector<std::string> ws_headers;
   double connect_timeout = 10;
+  double ack_timeout = 30;       // --ack-timeout: seconds without any acknowledgement; 0: no limit
   double reconnect_timeout = -1; // < 0: the tool's default
   bool no_reconnect = false;
   std::string profile;

@@ -20,6 +20,8 @@ exit_status exit_status_for(const client::close_reason &reason, bool unacknowled
     return unacknowledged ? exit_incomplete : exit_connect;
   case close_kind::protocol:
     return exit_protocol;
+  case close_kind::no_response:
+    return unacknowledged ? exit_incomplete : exit_timeout;
   }
   return exit_internal;
 }

@@ -281,6 +281,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   void on_written(std::size_t) override {
     writing_ = false;
     write_buffer_.clear();
+    session_.output_written(clock::now());
     flush();
     if (writing_)
       return;
@@ -562,6 +563,11 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   void on_error(std::error_code ec, std::string_view detail) override {
     if (ec == protocol::errc::timeout) {
       end_connection({close_kind::lost, "connection lost: " + std::string(detail)}, true);
+      return;
+    }
+    if (ec == protocol::errc::no_response) {
+      // Final: a broker that keeps the connection but never acknowledges would do the same again.
+      end_connection({close_kind::no_response, std::string(detail)}, false);
       return;
     }
     if (ec == protocol::errc::not_mqtt) {

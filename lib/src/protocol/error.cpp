@@ -43,6 +43,8 @@ public:
       return "topic alias above the broker's topic alias maximum";
     case errc::not_mqtt:
       return "the peer does not speak MQTT";
+    case errc::no_response:
+      return "no acknowledgement from the broker in time";
     }
     return "unknown mqtk error";
   }
@@ -50,6 +52,7 @@ public:
   std::error_condition default_error_condition(int value) const noexcept override {
     switch (static_cast<errc>(value)) {
     case errc::timeout:
+    case errc::no_response:
       return std::errc::timed_out;
     case errc::invalid_argument:
       return std::errc::invalid_argument;

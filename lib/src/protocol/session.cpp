@@ -4,6 +4,7 @@
 #include "mqtk/protocol/error.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -192,6 +193,9 @@ void session::handle(packet &p, time_point now) {
     fail(errc::protocol_error, "the broker sent a packet other than CONNACK before CONNACK");
     return;
   }
+  if (std::holds_alternative<connack>(p) || std::holds_alternative<puback>(p) || std::holds_alternative<pubrec>(p) ||
+      std::holds_alternative<pubcomp>(p) || std::holds_alternative<suback>(p) || std::holds_alternative<unsuback>(p))
+    note_response(now);
   std::visit(
       [&](auto &body) {
         using type = std::decay_t<decltype(body)>;
@@ -251,7 +255,17 @@ void session::connection_closed(time_point) {
 }
 
 void session::tick(time_point now) {
-  if (state_ != session_state::connected || limits_.keep_alive == 0)
+  if (state_ != session_state::connected)
+    return;
+  if (const auto due = response_deadline(); due && now >= *due) {
+    const auto seconds = std::chrono::duration<double>(options_.response_timeout).count();
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g", seconds);
+    fail(errc::no_response, "the broker acknowledged nothing for " + std::string(limit) + " s (" +
+                                awaited_response() + ")");
+    return;
+  }
+  if (limits_.keep_alive == 0)
     return;
   const auto interval = std::chrono::seconds(limits_.keep_alive);
   if (input_paused_) {
@@ -275,13 +289,38 @@ void session::tick(time_point now) {
 }
 
 std::optional<time_point> session::next_deadline() const noexcept {
-  if (state_ != session_state::connected || limits_.keep_alive == 0)
+  if (state_ != session_state::connected)
     return std::nullopt;
+  const std::optional<time_point> response = response_deadline();
+  if (limits_.keep_alive == 0)
+    return response;
+  time_point keepalive = std::min(last_sent_, last_received_) + std::chrono::seconds(limits_.keep_alive);
   if (input_paused_)
-    return last_sent_ + std::chrono::seconds(limits_.keep_alive);
-  if (pingresp_deadline_)
-    return pingresp_deadline_;
-  return std::min(last_sent_, last_received_) + std::chrono::seconds(limits_.keep_alive);
+    keepalive = last_sent_ + std::chrono::seconds(limits_.keep_alive);
+  else if (pingresp_deadline_)
+    keepalive = *pingresp_deadline_;
+  return response ? std::min(*response, keepalive) : keepalive;
+}
+
+// The response clock stops while our output is being written (a large PUBLISH on a slow link) and
+// while the caller does not read (an acknowledgement cannot arrive then).
+std::optional<time_point> session::response_deadline() const noexcept {
+  if (options_.response_timeout.count() <= 0 || input_paused_ || output_in_flight_ || !out_.empty() ||
+      !awaiting_response())
+    return std::nullopt;
+  return last_response_progress_ + options_.response_timeout;
+}
+
+// The acknowledgement the oldest unanswered request waits for, named for the diagnostic.
+std::string session::awaited_response() const {
+  if (!outbound_.empty()) {
+    const outbound_message &m = outbound_.front();
+    const char *ack = m.pubrec_received ? "PUBCOMP" : m.qos == qos::at_least_once ? "PUBACK" : "PUBREC";
+    return std::string("no ") + ack + " for packet id " + std::to_string(m.packet_id);
+  }
+  if (!pending_subscribes_.empty())
+    return "no SUBACK for packet id " + std::to_string(pending_subscribes_.front().first);
+  return "no UNSUBACK for packet id " + std::to_string(pending_unsubscribes_.front().first);
 }
 
 void session::set_input_paused(bool paused, time_point now) {
@@ -296,11 +335,22 @@ void session::set_input_paused(bool paused, time_point now) {
   if (pingreq_unanswered_)
     pingresp_deadline_ = now + std::chrono::seconds(limits_.keep_alive);
   pingreq_unanswered_ = false;
+  note_response(now); // acknowledgements could not be read while paused
 }
 
 void session::take_output(std::vector<std::uint8_t> &buffer) {
   buffer.clear();
   buffer.swap(out_);
+  output_in_flight_ = output_in_flight_ || !buffer.empty();
+  request_in_flight_ = request_in_flight_ || request_queued_;
+  request_queued_ = false;
+}
+
+void session::output_written(time_point now) {
+  output_in_flight_ = false;
+  if (request_in_flight_)
+    note_response(now);
+  request_in_flight_ = false;
 }
 
 } // namespace mqtk::protocol

@@ -235,6 +235,7 @@ void session::handle_auth(const auth &p) {
 }
 
 void session::resend_inflight(time_point now) {
+  request_queued_ = request_queued_ || !outbound_.empty();
   for (outbound_message &m : outbound_) {
     if (m.pubrec_received) {
       queue(pubrel{m.packet_id, reason_code::success, {}}, now);

@@ -74,6 +74,7 @@ send_result session::publish(const protocol::publish &message, time_point now) {
     }
     outbound_.push_back({*id, copy.qos, false, scratch_});
     outbound_index_.emplace(*id, std::prev(outbound_.end()));
+    request_queued_ = true;
   }
   if (alias) {
     copy.props.topic_alias = *alias;
@@ -131,6 +132,7 @@ send_result session::subscribe(const protocol::subscribe &request, time_point no
     return {ec, 0};
   }
   pending_subscribes_.emplace_back(*id, request.subscriptions.size());
+  request_queued_ = true;
   last_sent_ = now;
   return {{}, *id};
 }
@@ -153,6 +155,7 @@ send_result session::unsubscribe(const protocol::unsubscribe &request, time_poin
     return {ec, 0};
   }
   pending_unsubscribes_.emplace_back(*id, request.filters.size());
+  request_queued_ = true;
   last_sent_ = now;
   return {{}, *id};
 }

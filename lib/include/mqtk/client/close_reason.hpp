@@ -19,6 +19,8 @@ enum class close_kind {
                  // closing it on one message): exit 3, or 7 with QoS >= 1 messages unacknowledged
   protocol,      // the broker sent a malformed packet or broke the protocol: exit 8
   broker_disconnect, // the broker sent DISCONNECT and reconnecting is not allowed: exit 3 or 7
+  no_response,   // a request waited the response timeout for its acknowledgement: exit 9, or 7 with
+                 // QoS >= 1 messages unacknowledged
 };
 
 // The final outcome of a client: kind, one human line, and the broker's reason code when it gave one.

@@ -24,6 +24,7 @@ enum class errc {
   retain_not_supported,   // a retained PUBLISH although the broker's Retain Available is 0 (CONNACK)
   topic_alias_above_maximum, // an outbound topic alias above the broker's Topic Alias Maximum (CONNACK)
   not_mqtt,               // the peer answered with something that is not MQTT (an HTTP response)
+  no_response,            // a QoS 1/2 PUBLISH, SUBSCRIBE or UNSUBSCRIBE got no acknowledgement in time
 };
 
 // The std::error_category of errc.

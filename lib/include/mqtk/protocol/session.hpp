@@ -6,6 +6,7 @@
 #include "mqtk/protocol/packets.hpp"
 #include "mqtk/protocol/session_handler.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <list>
 #include <functional>
@@ -45,6 +46,9 @@ struct session_options {
                                             // QoS 1 messages again as new ones instead of reporting them lost
   owned_properties connect_properties;      // extra CONNECT properties: user properties, auth method/data,
                                             // request response/problem information
+  std::chrono::milliseconds response_timeout{0}; // how long an unanswered QoS 1/2 PUBLISH, SUBSCRIBE or
+                                            // UNSUBSCRIBE may wait for the broker's next acknowledgement,
+                                            // counted once our output is written; 0: no limit
 };
 
 // What the broker granted in CONNACK, with the defaults the spec gives for absent properties.
@@ -105,7 +109,8 @@ public:
   // The transport closed (either side). In-flight state is kept for the next start().
   void connection_closed(time_point now);
   // Advances timers: queues PINGREQ when nothing was sent or nothing received for the keepalive
-  // interval, fails with errc::timeout when PINGRESP is late.
+  // interval, fails with errc::timeout when PINGRESP is late and with errc::no_response when a
+  // request waited the response timeout for an acknowledgement.
   void tick(time_point now);
   // When tick() must next be called; nullopt when no timer runs.
   std::optional<time_point> next_deadline() const noexcept;
@@ -132,6 +137,12 @@ public:
 
   // Bytes waiting to be written, in order.
   bytes_view output() const noexcept { return {out_.data(), out_.size()}; }
+  // The caller finished writing what take_output() gave it: the response timeout runs from here.
+  void output_written(time_point now);
+  // True while a QoS 1/2 PUBLISH, SUBSCRIBE or UNSUBSCRIBE waits for the broker's acknowledgement.
+  bool awaiting_response() const noexcept {
+    return !outbound_.empty() || !pending_subscribes_.empty() || !pending_unsubscribes_.empty();
+  }
   // Moves the pending output into buffer (swapping storage: no copy, no allocation once warm).
   void take_output(std::vector<std::uint8_t> &buffer);
   // Number of bytes waiting to be written.
@@ -197,6 +208,16 @@ private:
   std::optional<time_point> pingresp_deadline_;
   bool input_paused_ = false;
   bool pingreq_unanswered_ = false; // a PINGREQ went out while input was paused
+  // Response timeout: the last acknowledgement (or resumed reading, or a written request), whether
+  // output taken by the caller is still being written (the clock stops meanwhile), and whether a
+  // request is in the output queued or being written (its write restarts the clock).
+  time_point last_response_progress_{};
+  bool output_in_flight_ = false;
+  bool request_queued_ = false;
+  bool request_in_flight_ = false;
+  void note_response(time_point now) noexcept { last_response_progress_ = now; }
+  std::optional<time_point> response_deadline() const noexcept;
+  std::string awaited_response() const;
 
   // Outbound QoS 1/2 in send order, and pending SUBSCRIBE/UNSUBSCRIBE ids.
   struct outbound_message {
