@@ -6,10 +6,12 @@ without --response-topic, the first message answers with it), and --serve's comm
 import json
 import os
 import signal
+import struct
 import time
 import unittest
 
 import mqtk_testlib as t
+from mqtk_testlib import scripted_broker as sb
 from sub_helpers import unique_id
 
 # The served command: the payload picks what it does.
@@ -115,6 +117,13 @@ class RequestResponse(unittest.TestCase):
         self.assertLess(time.monotonic() - start, 5)
         self.assertIn(b"timed out after 0.5 s without a response", r.stderr)
 
+    def test_sigint_ends_with_130_and_counts_the_unanswered(self):
+        with start_rr(self.broker, "-t", "nobody/answers", "-m", "x", "--repeat", "3", "--in-flight", "2") as req:
+            time.sleep(0.2)
+            r = req.stop(signal.SIGINT)
+        self.assertEqual(r.status, 130, r)
+        self.assertIn(b"interrupted with 2 request(s) unanswered", r.stderr)
+
     def test_wrong_correlation_data_is_ignored(self):
         with start_rr(self.broker, "-t", "svc/slow", "-m", "slow", "-e", "replies/mixed", "-d", "-W", "10") as req:
             publish(self.broker, "replies/mixed", "forged", "--correlation-data", "not-ours")
@@ -196,6 +205,121 @@ class ServeEdges(unittest.TestCase):
                 result = server.stop(signal.SIGTERM)
             self.assertEqual(result.status, 130, result)
             self.assertIn(b"answered 1 request(s); skipped 1 without a usable Response Topic", result.stderr)
+
+
+def publish_properties(p):
+    """Response Topic, Correlation Data and User Properties of a received MQTT 5 PUBLISH."""
+    body = p.body
+    (n,) = struct.unpack(">H", body[:2])
+    i = 2 + n + (2 if p.qos else 0)
+    length, shift = 0, 0
+    while True:
+        byte = body[i]
+        i += 1
+        length |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    end, found = i + length, {"user": []}
+
+    def string():
+        nonlocal i
+        (size,) = struct.unpack(">H", body[i:i + 2])
+        i += 2 + size
+        return body[i - size:i]
+
+    while i < end:
+        pid = body[i]
+        i += 1
+        if pid == 0x08:
+            found["response_topic"] = string().decode()
+        elif pid == 0x09:
+            found["correlation_data"] = string()
+        elif pid == 0x26:
+            found["user"].append((string().decode(), string().decode()))
+        else:
+            raise AssertionError(f"unexpected property {pid:#x} in the request")
+    return found
+
+
+def subscribe_filter(p):
+    """The first filter of a MQTT 5 SUBSCRIBE (packet id, empty property block, filter)."""
+    (n,) = struct.unpack(">H", p.body[3:5])
+    return p.body[5:5 + n].decode()
+
+
+class AgainstScriptedBrokers(unittest.TestCase):
+    def run_rr(self, script, *args):
+        with sb.ScriptedBroker(script) as broker:
+            r = t.run_tool(["mqtk-rr", *broker.client_args(), "--no-reconnect", *args], timeout=15)
+        broker.check()
+        return r
+
+    def test_response_topic_from_response_information(self):
+        def script(conn):
+            connect = conn.expect(sb.CONNECT)
+            assert b"\x19\x01" in connect.body, "no Request Response Information in CONNECT"
+            conn.send(sb.connack(properties=b"\x1a" + sb.utf8("ri/client7")))
+            subscribe = conn.expect(sb.SUBSCRIBE)
+            topic = subscribe_filter(subscribe)
+            assert topic.startswith("ri/client7/mqtk-rr/"), topic
+            conn.send(sb.suback(subscribe.packet_id, [0]))
+            request = publish_properties(conn.expect(sb.PUBLISH))
+            assert request["response_topic"] == topic, request
+            conn.send(sb.publish(topic, b"pong", properties=b"\x09" + sb.utf8(request["correlation_data"])))
+            conn.wait_closed(5)
+
+        r = self.run_rr(script, "-t", "svc/ping", "-n", "--request-response-information", "-W", "5")
+        self.assertEqual((r.status, r.stdout), (0, b"pong\n"), r)
+
+    def test_suback_never_comes_exits_9_at_the_timeout(self):
+        def script(conn):
+            conn.expect(sb.CONNECT)
+            conn.send(sb.connack())
+            conn.expect(sb.SUBSCRIBE)
+            conn.wait_closed(10)
+
+        start = time.monotonic()
+        r = self.run_rr(script, "-t", "svc/x", "-m", "x", "-W", "0.5")
+        self.assertEqual(r.status, 9, r)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertIn(b"before the subscription to the response topic was acknowledged", r.stderr)
+
+    def test_refused_subscription_and_refused_request_exit_6(self):
+        def refuse_subscription(conn):
+            conn.expect(sb.CONNECT)
+            conn.send(sb.connack())
+            conn.send(sb.suback(conn.expect(sb.SUBSCRIBE).packet_id, [0x87]))
+            conn.wait_closed(5)
+
+        r = self.run_rr(refuse_subscription, "-t", "svc/x", "-m", "x", "-e", "replies/x", "-W", "5")
+        self.assertEqual(r.status, 6, r)
+        self.assertIn(b"the broker refused the subscription to 'replies/x': Not authorized", r.stderr)
+
+        def refuse_request(conn):
+            conn.expect(sb.CONNECT)
+            conn.send(sb.connack())
+            conn.send(sb.suback(conn.expect(sb.SUBSCRIBE).packet_id, [1]))
+            conn.send(sb.puback(conn.expect(sb.PUBLISH).packet_id, 0x87))
+            conn.wait_closed(5)
+
+        r = self.run_rr(refuse_request, "-t", "svc/x", "-m", "x", "-q", "1", "-W", "5")
+        self.assertEqual(r.status, 6, r)
+        self.assertIn(b"the broker refused request 1 on 'svc/x': Not authorized", r.stderr)
+
+    def test_fallback_to_311_without_response_topic_is_refused(self):
+        def script(conn):
+            connect = conn.expect(sb.CONNECT)
+            if connect.protocol_level == 5:
+                conn.send(sb.connack(0x84))
+                conn.wait_closed(5)
+                return
+            conn.send(sb.connack(0, v5=False))
+            conn.wait_closed(5)
+
+        r = self.run_rr(script, "-t", "svc/x", "-m", "x", "-W", "5")
+        self.assertEqual(r.status, 2, r)
+        self.assertIn(b"the broker speaks MQTT 3.1.1, which has no Response Topic", r.stderr)
 
 
 if __name__ == "__main__":
