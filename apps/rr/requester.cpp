@@ -45,8 +45,7 @@ public:
 
   void start() {
     rt_.on_interrupt([this] {
-      if (tracker_.outstanding() > 0)
-        print_error("interrupted with " + std::to_string(tracker_.outstanding()) + " request(s) unanswered");
+      report_unanswered(tracker_.outstanding());
       end(exit_interrupted);
     });
     if (o_.timeout > 0)
@@ -83,15 +82,16 @@ public:
         print_debug("--in-flight lowered to the broker's Receive Maximum " + std::to_string(limits.receive_maximum));
       o_.in_flight = limits.receive_maximum;
     }
-    if (!subscribed_ || !connack.session_present)
+    if (!subscribed_ || !connack.session_present) {
+      subscribed_ = false; // no requests until the response topic is subscribed (again)
       subscribe();
-    else
+    } else {
       pump();
+    }
   }
 
   void on_connection_lost(std::string_view message, std::chrono::milliseconds delay) override {
-    print_warning(std::string(message) + "; reconnecting in " +
-                  seconds_text(std::chrono::duration<double>(delay).count()));
+    warn_connection_lost(message, delay);
   }
 
   void on_suback(const protocol::suback &ack) override {
@@ -215,19 +215,12 @@ private:
     return true;
   }
 
+  // Subscribes to the response topic with Retain Handling 2: a response is never a retained message.
   void subscribe() {
-    protocol::subscribe request;
-    protocol::subscribe_options options;
-    options.max_qos = static_cast<protocol::qos>(o_.qos);
-    options.retain_handling = 2; // a response is never a retained message
-    request.subscriptions.push_back({response_topic_, options});
-    const auto sent = client_.subscribe(request);
-    if (sent.error) {
-      print_error("cannot subscribe to the response topic: " + sent.error.message());
+    if (auto id = subscribe_filters(client_, {response_topic_}, o_.qos, 2))
+      subscribe_id_ = *id;
+    else
       end(exit_internal);
-      return;
-    }
-    subscribe_id_ = sent.packet_id;
   }
 
   // Sends requests while --repeat, --in-flight and --interval allow.

@@ -44,9 +44,7 @@ public:
 
   void start() {
     rt_.on_interrupt([this] {
-      if (!children_.empty() || limiter_.waiting() > 0)
-        print_error("interrupted with " + std::to_string(children_.size() + limiter_.waiting()) +
-                    " request(s) unanswered");
+      report_unanswered(children_.size() + limiter_.waiting() + responses_.size());
       end(exit_interrupted);
     });
     client_.start();
@@ -67,8 +65,7 @@ public:
   }
 
   void on_connection_lost(std::string_view message, std::chrono::milliseconds delay) override {
-    print_warning(std::string(message) + "; reconnecting in " +
-                  seconds_text(std::chrono::duration<double>(delay).count()));
+    warn_connection_lost(message, delay);
   }
 
   void on_suback(const protocol::suback &ack) override {
@@ -142,18 +139,10 @@ public:
 
 private:
   void subscribe() {
-    protocol::subscribe request;
-    protocol::subscribe_options options;
-    options.max_qos = static_cast<protocol::qos>(o_.qos);
-    for (const auto &filter : o_.topics)
-      request.subscriptions.push_back({filter, options});
-    const auto sent = client_.subscribe(request);
-    if (sent.error) {
-      print_error("cannot subscribe: " + sent.error.message());
+    if (auto id = subscribe_filters(client_, o_.topics, o_.qos, 0))
+      subscribe_id_ = *id;
+    else
       end(exit_internal);
-      return;
-    }
-    subscribe_id_ = sent.packet_id;
   }
 
   // Runs the command for job in its slot; done frees the slot.

@@ -63,6 +63,32 @@ std::string seconds_text(double seconds) {
   return buffer;
 }
 
+void report_unanswered(std::size_t unanswered) {
+  if (unanswered > 0)
+    print_error("interrupted with " + std::to_string(unanswered) + " request(s) unanswered");
+}
+
+void warn_connection_lost(std::string_view message, std::chrono::milliseconds delay) {
+  print_warning(std::string(message) + "; reconnecting in " +
+                seconds_text(std::chrono::duration<double>(delay).count()));
+}
+
+std::optional<std::uint16_t> subscribe_filters(client::client &c, const std::vector<std::string> &filters,
+                                               int max_qos, std::uint8_t retain_handling) {
+  protocol::subscribe request;
+  protocol::subscribe_options options;
+  options.max_qos = static_cast<protocol::qos>(max_qos);
+  options.retain_handling = retain_handling;
+  for (const auto &filter : filters)
+    request.subscriptions.push_back({filter, options});
+  const auto sent = c.subscribe(request);
+  if (sent.error) {
+    print_error("cannot subscribe: " + sent.error.message());
+    return std::nullopt;
+  }
+  return sent.packet_id;
+}
+
 int unexpected_close_status(const client::close_reason &why, bool unacknowledged) {
   if (why.kind != client::close_kind::normal)
     print_error(why.message);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "mqtk/client/close_reason.hpp"
+#include "mqtk/client/client.hpp"
 #include "mqtk/protocol/packets.hpp"
 
 #include <chrono>
@@ -28,6 +28,17 @@ std::string milliseconds_text(std::chrono::nanoseconds d);
 
 // "2.5 s": seconds as given on the command line.
 std::string seconds_text(double seconds);
+
+// After SIGINT/SIGTERM: says on stderr how many requests go unanswered (nothing when none).
+void report_unanswered(std::size_t unanswered);
+
+// Warns on stderr that the connection was lost and is reconnected after delay.
+void warn_connection_lost(std::string_view message, std::chrono::milliseconds delay);
+
+// Subscribes to filters with max_qos and retain_handling; the SUBSCRIBE's packet id, or nothing
+// after printing why it could not be sent.
+std::optional<std::uint16_t> subscribe_filters(client::client &c, const std::vector<std::string> &filters,
+                                               int max_qos, std::uint8_t retain_handling);
 
 // The exit status for a close nobody asked for (prints its message first unless it was normal).
 int unexpected_close_status(const client::close_reason &why, bool unacknowledged);
