@@ -18,6 +18,7 @@ from sub_helpers import unique_id
 SERVICE = r'''p=$(cat)
 case "$p" in
   hang) sleep 37.25 ;;
+  background) sleep 37.25 & echo started ;;
   fail) echo partial; exit 3 ;;
   slow) sleep 0.4; echo right ;;
   *) printf '%s|%s|%s|%s' "$p" "$MQTT_TOPIC" "$MQTT_CORRELATION_DATA" "$MQTT_USER_PROPERTIES" ;;
@@ -171,6 +172,14 @@ class RequestResponse(unittest.TestCase):
         self.assertLess(elapsed, 6)
         self.assertTrue(t.wait_until(lambda: not sleep_processes(), 5), "the command's sleep still runs")
         self.server.wait_for_output("request on 'svc/hang': the command timed out", stream="stderr")
+
+    def test_serve_ends_a_command_whose_background_child_keeps_stdout_open(self):
+        r = rr(self.broker, "-t", "svc/bg", "-m", "background", "--json", "-W", "10")
+        self.assertEqual(r.status, 0, r)
+        m = json.loads(r.stdout)
+        self.assertEqual(m["payload"], "started\n")
+        self.assertEqual(dict(m["properties"]["user_properties"])["mqtk-error"], "timed out (process group killed)")
+        self.assertTrue(t.wait_until(lambda: not sleep_processes(), 5), "the background sleep still runs")
 
     def test_serve_reports_a_non_zero_exit(self):
         r = rr(self.broker, "-t", "svc/fail", "-m", "fail", "--json", "-W", "10")
