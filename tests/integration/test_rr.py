@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import struct
+import tempfile
 import time
 import unittest
 
@@ -19,6 +20,10 @@ SERVICE = r'''p=$(cat)
 case "$p" in
   hang) sleep 37.25 ;;
   background) sleep 37.25 & echo started ;;
+  together)
+    touch "$MQTK_RR_TEST_DIR/$MQTT_CORRELATION_DATA"; i=0
+    while [ "$(ls "$MQTK_RR_TEST_DIR" | wc -l)" -lt 2 ] && [ $i -lt 8 ]; do sleep 0.1; i=$((i + 1)); done
+    ls "$MQTK_RR_TEST_DIR" | wc -l ;;
   fail) echo partial; exit 3 ;;
   slow) sleep 0.4; echo right ;;
   *) printf '%s|%s|%s|%s' "$p" "$MQTT_TOPIC" "$MQTT_CORRELATION_DATA" "$MQTT_USER_PROPERTIES" ;;
@@ -29,11 +34,11 @@ def rr(broker, *args, timeout=20, input=None):
     return t.run_tool(["mqtk-rr", *broker.client_args(), *args], timeout=timeout, input=input)
 
 
-def start_rr(broker, *args, client_id=None):
+def start_rr(broker, *args, client_id=None, env=None):
     """Starts mqtk-rr in the background and returns once the broker has its SUBSCRIBE."""
     client_id = client_id or unique_id("rr")
     mark = broker.log_mark()
-    proc = t.start_tool(["mqtk-rr", *broker.client_args(), "-i", client_id, *args])
+    proc = t.start_tool(["mqtk-rr", *broker.client_args(), "-i", client_id, *args], env=env)
     try:
         broker.wait_subscribed(client_id, start=mark)
     except AssertionError:
@@ -189,6 +194,21 @@ class RequestResponse(unittest.TestCase):
         self.assertEqual(m["properties"]["user_properties"], [["mqtk-exit-status", "3"]])
         self.server.wait_for_output("request on 'svc/fail': the command exit status 3", stream="stderr")
 
+    def test_payload_sources_and_format(self):
+        with tempfile.NamedTemporaryFile() as f:
+            f.write(b"from a file")
+            f.flush()
+            r = rr(self.broker, "-t", "svc/f", "-f", f.name, "-F", "%t=%p", "-N", "-e", "replies/f", "-W", "10")
+        self.assertEqual(r.status, 0, r)
+        self.assertTrue(r.stdout.startswith(b"replies/f=from a file|svc/f|"), r)
+        self.assertFalse(r.stdout.endswith(b"\n"), r)
+        r = rr(self.broker, "-t", "svc/s", "-s", "-W", "10", input=b"from stdin")
+        self.assertEqual(r.status, 0, r)
+        self.assertTrue(r.stdout.startswith(b"from stdin|svc/s|"), r)
+        r = rr(self.broker, "-t", "svc/n", "-n", "-W", "10")
+        self.assertEqual(r.status, 0, r)
+        self.assertTrue(r.stdout.startswith(b"|svc/n|"), r)
+
     def test_usage_errors(self):
         for args, text in [(["--serve", "-t", "a/#"], b"give the command to run per request"),
                            (["-t", "a"], b"give a request payload"),
@@ -203,6 +223,19 @@ class RequestResponse(unittest.TestCase):
 
 
 class ServeEdges(unittest.TestCase):
+    def test_jobs_bounds_how_many_commands_run_at_once(self):
+        # "together" waits (0.8 s at most) until two requests' commands have started, then prints
+        # how many did: two at once with --jobs 2; with --jobs 1 the first runs alone.
+        with t.Mosquitto() as broker:
+            for jobs, expected in (("2", ["2", "2"]), ("1", ["1", "2"])):
+                with self.subTest(jobs=jobs), tempfile.TemporaryDirectory() as d:
+                    with start_rr(broker, "--serve", "-t", "svc/#", "--jobs", jobs, "--", "sh", "-c", SERVICE,
+                                  env={"MQTK_RR_TEST_DIR": d}):
+                        r = rr(broker, "-t", "svc/t", "-m", "together", "--repeat", "2", "--in-flight", "2",
+                               "-W", "10")
+                    self.assertEqual(r.status, 0, r)
+                    self.assertEqual(sorted(r.stdout.split()), [e.encode() for e in expected], r)
+
     def test_requests_without_response_topic_are_skipped_and_counted(self):
         with t.Mosquitto() as broker:
             server = start_rr(broker, "--serve", "-t", "svc/#", "-d", "--", "cat")
