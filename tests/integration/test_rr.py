@@ -88,6 +88,12 @@ class RequestResponse(unittest.TestCase):
         self.assertEqual(r.status, 0, r)
         self.assertTrue(r.stdout.startswith(b"replies/here x|svc/echo|"), r)
 
+    def test_mosquitto_rr_is_answered_by_serve(self):
+        r = t.run_tool(["mosquitto_rr", *self.broker.client_args(), "-t", "svc/anchor", "-e", "replies/mosq",
+                        "-m", "hi", "-W", "10"], timeout=20)
+        self.assertEqual(r.status, 0, r)
+        self.assertTrue(r.stdout.startswith(b"hi|svc/anchor|"), r)
+
     def test_repeat_in_flight_with_latency_json(self):
         r = rr(self.broker, "-t", "svc/many", "-m", "n", "--repeat", "12", "--in-flight", "4", "--latency",
                "--json", "-q", "1", "-W", "10")
