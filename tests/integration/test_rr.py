@@ -136,6 +136,17 @@ class RequestResponse(unittest.TestCase):
         self.assertEqual(r.status, 130, r)
         self.assertIn(b"interrupted with 2 request(s) unanswered", r.stderr)
 
+    def test_latency_summary_also_after_a_timeout(self):
+        r = rr(self.broker, "-t", "nobody/times", "-m", "x", "--latency", "--json", "-W", "0.3")
+        self.assertEqual((r.status, r.stdout), (9, b'{"latency_summary":{"responses":0}}\n'), r)
+
+    def test_without_response_information_a_private_topic_is_used(self):
+        # mosquitto sends no Response Information: the run goes on with its private response topic.
+        r = rr(self.broker, "-t", "svc/ri", "-m", "x", "--request-response-information", "-d", "-W", "10")
+        self.assertEqual(r.status, 0, r)
+        self.assertIn(b"the broker sent no Response Information; using a private response topic", r.stderr)
+        self.assertRegex(r.stderr, rb"response topic 'mqtk-rr/response/[0-9a-f]{16}'")
+
     def test_wrong_correlation_data_is_ignored(self):
         with start_rr(self.broker, "-t", "svc/slow", "-m", "slow", "-e", "replies/mixed", "-d", "-W", "10") as req:
             publish(self.broker, "replies/mixed", "forged", "--correlation-data", "not-ours")
