@@ -151,11 +151,14 @@ class RequestResponse(unittest.TestCase):
         with start_rr(self.broker, "-t", "svc/slow", "-m", "slow", "-e", "replies/mixed", "-d", "-W", "10") as req:
             publish(self.broker, "replies/mixed", "forged", "--correlation-data", "not-ours")
             publish(self.broker, "replies/mixed", "bare")
+            publish(self.broker, "replies/mixed", "hostile", "--correlation-data", "\x1b]0;pwned\x07")
             r = req.wait(10)
         self.assertEqual((r.status, r.stdout), (0, b"right\n\n"), r)
         self.assertIn(b"ignored a message on 'replies/mixed' with unknown correlation data 'not-ours'", r.stderr)
         self.assertIn(b"ignored a message on 'replies/mixed' without correlation data", r.stderr)
-        self.assertIn(b"ignored 2 message(s) that answered no request of this run", r.stderr)
+        self.assertIn(b"with unknown correlation data '\\x1B]0;pwned\\x07'", r.stderr)  # escaped
+        self.assertNotIn(b"\x1b", r.stderr)
+        self.assertIn(b"ignored 3 message(s) that answered no request of this run", r.stderr)
 
     def test_only_wrong_responses_time_out(self):
         with start_rr(self.broker, "-t", "nobody/serves", "-m", "x", "-e", "replies/wrong", "-W", "1.5") as req:
