@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <memory>
 #include <utility>
 
 namespace mqtk::apps::rr {
@@ -36,7 +35,7 @@ public:
   requester(runtime &rt, rr_options options, client::client_options client_options, std::vector<std::uint8_t> payload)
       : rt_(rt), o_(std::move(options)), client_(rt.io(), std::move(client_options), *this),
         payload_(std::move(payload)), tracker_(random_token()), printer_(o_.mode, o_.newline, o_.format),
-        interval_timer_(rt), setup_timer_(rt) {
+        interval_timer_(rt), setup_timer_(rt), deadline_timer_(rt) {
     for (const auto &pair : o_.user_properties) {
       const auto eq = pair.find('=');
       user_pairs_.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
@@ -133,7 +132,7 @@ public:
       }
       return;
     }
-    deadlines_.erase(match->index);
+    forget_deadline(match->index);
     out_.clear();
     printer_.append(out_, m);
     bool written = write_stdout(out_);
@@ -185,7 +184,7 @@ public:
   void on_closed(const client::close_reason &why) override {
     interval_timer_.cancel();
     setup_timer_.cancel();
-    deadlines_.clear();
+    deadline_timer_.cancel();
     const int status = status_ ? *status_ : unexpected_close_status(why, !requests_in_flight_.empty());
     if (o_.latency)
       report_latency(summary_line(latency_.figures(), o_.json()), true);
@@ -267,12 +266,35 @@ private:
     if (sent.packet_id != 0)
       requests_in_flight_[sent.packet_id] = index;
     if (o_.timeout > 0) {
-      auto timer = std::make_unique<runtime::timer>(rt_);
-      timer->start(seconds(o_.timeout), [this, index] { timed_out(index); });
-      deadlines_[index] = std::move(timer);
+      due_[index] = now + seconds(o_.timeout);
+      if (due_.size() == 1)
+        arm_deadline();
     }
     next_send_at_ = now + seconds(o_.interval);
     return true;
+  }
+
+  // -W: one timer for the earliest due response (requests go out in order with one timeout, so that
+  // is the oldest outstanding request). Timers are never destroyed during the run: a timer whose
+  // expiry is already queued must outlive it.
+  void arm_deadline() {
+    if (due_.empty()) {
+      deadline_timer_.cancel();
+      return;
+    }
+    deadline_timer_.start(due_.begin()->second - clock::now(), [this] {
+      if (!due_.empty() && due_.begin()->second <= clock::now())
+        timed_out(due_.begin()->first);
+      else
+        arm_deadline();
+    });
+  }
+
+  void forget_deadline(std::size_t index) {
+    const bool earliest = !due_.empty() && due_.begin()->first == index;
+    due_.erase(index);
+    if (earliest)
+      arm_deadline();
   }
 
   void timed_out(std::size_t index) {
@@ -303,7 +325,7 @@ private:
     status_ = status;
     interval_timer_.cancel();
     setup_timer_.cancel();
-    deadlines_.clear();
+    deadline_timer_.cancel();
     client_.disconnect();
   }
 
@@ -315,8 +337,8 @@ private:
   correlation_tracker tracker_;
   latency_summary latency_;
   sub::message_printer printer_;
-  runtime::timer interval_timer_, setup_timer_;
-  std::map<std::size_t, std::unique_ptr<runtime::timer>> deadlines_; // -W per outstanding request
+  runtime::timer interval_timer_, setup_timer_, deadline_timer_;
+  std::map<std::size_t, clock::time_point> due_; // -W: when each outstanding request's response is due
   std::map<std::uint16_t, std::size_t> requests_in_flight_;           // packet id -> request, until PUBACK/PUBCOMP
   std::string response_topic_;
   std::string last_issued_; // MQTT 3.1.1: the correlation data of the request waiting for the next message

@@ -334,6 +334,25 @@ class AgainstScriptedBrokers(unittest.TestCase):
         r = self.run_rr(script, "-t", "svc/ping", "-n", "--request-response-information", "-W", "5")
         self.assertEqual((r.status, r.stdout), (0, b"pong\n"), r)
 
+    def test_w_counts_per_request(self):
+        # Answers the first request at once and the second never: exit 9 names request 2.
+        def script(conn):
+            conn.expect(sb.CONNECT)
+            conn.send(sb.connack())
+            subscribe = conn.expect(sb.SUBSCRIBE)
+            conn.send(sb.suback(subscribe.packet_id, [0]))
+            first = publish_properties(conn.expect(sb.PUBLISH))
+            conn.send(sb.publish(first["response_topic"], b"one",
+                                 properties=b"\x09" + sb.utf8(first["correlation_data"])))
+            conn.expect(sb.PUBLISH)
+            conn.wait_closed(10)
+
+        start = time.monotonic()
+        r = self.run_rr(script, "-t", "svc/x", "-m", "x", "--repeat", "2", "-W", "0.5")
+        self.assertEqual((r.status, r.stdout), (9, b"one\n"), r)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertIn(b"timed out after 0.5 s without a response to request 2 of 2 (1 answered)", r.stderr)
+
     def test_suback_never_comes_exits_9_at_the_timeout(self):
         def script(conn):
             conn.expect(sb.CONNECT)
