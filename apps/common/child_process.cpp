@@ -130,9 +130,12 @@ struct child_process::impl : std::enable_shared_from_this<child_process::impl> {
     if (spec.timeout.count() > 0) {
       timer.expires_after(spec.timeout);
       timer.async_wait([weak = weak_from_this()](const boost::system::error_code &ec) {
-        if (auto self = weak.lock(); self && !ec && !self->reaped) {
+        if (auto self = weak.lock(); self && !ec && !self->finished) {
           self->result.timed_out = true;
-          self->terminate();
+          if (self->reaped)
+            self->end_leftovers(); // it exited, but what it started still holds stdout open
+          else
+            self->terminate();
         }
       });
     }
@@ -238,6 +241,14 @@ struct child_process::impl : std::enable_shared_from_this<child_process::impl> {
         self->out.close(ignored); // a grandchild outside the group may hold it open
       }
     });
+  }
+
+  // The command exited but its group (a background child) keeps stdout open: kill the group and
+  // stop reading, so that on_done follows.
+  void end_leftovers() {
+    ::kill(-pid, SIGKILL);
+    boost::system::error_code ignored;
+    out.close(ignored);
   }
 
   void maybe_finish() {

@@ -23,7 +23,8 @@ struct child_spec {
   std::vector<std::pair<std::string, std::string>> env;
   // At most this many stdout bytes are kept; the rest is read and dropped (output_truncated).
   std::size_t max_output = 1024 * 1024;
-  // Zero: no timeout. Otherwise the process group gets SIGTERM after this, SIGKILL after kill_grace.
+  // Zero: no timeout. Otherwise the process group gets SIGTERM after this, SIGKILL after kill_grace
+  // (at once when the command already exited and only its group still holds stdout open).
   std::chrono::milliseconds timeout{0};
   // Time between SIGTERM and SIGKILL (timeout and kill()).
   std::chrono::milliseconds kill_grace{2000};

@@ -96,7 +96,7 @@ class OutputFailures(unittest.TestCase):
         self.assert_write_failure(r, "mqtk-bench")
 
     def test_help_and_version_to_dev_full_exit_1(self):
-        for tool in ("mqtk-sub", "mqtk-pub", "mqtk-retain-clear", "mqtk-will-test", "mqtk-bench"):
+        for tool in ("mqtk-sub", "mqtk-pub", "mqtk-retain-clear", "mqtk-will-test", "mqtk-bench", "mqtk-rr"):
             for flag in ("--help", "--version"):
                 with self.subTest(tool=tool, flag=flag):
                     self.assert_write_failure(run_to("/dev/full", [tool, flag]), tool)

@@ -173,7 +173,7 @@ class ClientCertificateInOnePem(unittest.TestCase):
 
 
 class Completions(unittest.TestCase):
-    TOOLS = ("pub", "sub", "retain-clear", "will-test", "bench")
+    TOOLS = ("pub", "sub", "retain-clear", "will-test", "bench", "rr")
 
     def test_bash_completes_profile_names(self):
         if shutil.which("bash") is None:

@@ -85,6 +85,18 @@ TEST_CASE("child_process: a hanging command is killed at the timeout, with its g
   CHECK_FALSE(r.ok());
 }
 
+TEST_CASE("child_process: a command that exits leaving a child holding stdout ends at the timeout") {
+  child_spec spec;
+  spec.argv = shell_command("sleep 30 & echo started");
+  spec.timeout = std::chrono::milliseconds(200);
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run_one(spec);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+  CHECK(r.timed_out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == "started\n");
+}
+
 TEST_CASE("child_process: a command that does not read its stdin is fine") {
   child_spec spec;
   spec.argv = shell_command("exit 0");
