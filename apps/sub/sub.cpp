@@ -511,6 +511,8 @@ int main(int argc, char **argv) {
       static_cast<std::uint16_t>(options.count != 0 ? std::min<std::uint64_t>(options.count, 65534) : 65534);
   if (options.connection.debug)
     client_options.debug = [](std::string_view line) { print_debug(line); };
+  if (options.mode == output_mode::format && options.format.uses('A'))
+    client_options.session.topic_alias_maximum = 1024; // -F %A: let the broker use topic aliases
 
   runtime rt;
   subscriber sub(rt, std::move(options), std::move(client_options));

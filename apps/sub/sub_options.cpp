@@ -105,7 +105,7 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
   app.add_flag("-v,--verbose", verbose, "Print the topic and the payload")->group(output);
   app.add_flag("-N,--no-newline", no_newline, "Do not end each message with a newline")->group(output);
   app.add_option("-F,--format", format,
-                 "Print each message with a template (%t %p %q %r %m %l %x %I %U %j ...)")
+                 "Print each message with a template (%t %p %q %r %m %l %x %d %f %I %U %j %J %A ...)")
       ->group(output);
   app.add_flag("--json", json, "Print one JSON object per message and line (lossless)")->group(output);
   app.add_flag("--pretty", pretty, "Print each message as a readable multi-line block")->group(output);
