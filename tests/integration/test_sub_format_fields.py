@@ -1,11 +1,15 @@
 """mqtk-sub -F with mosquitto_sub 2.1's fields against Mosquitto: %d/%f read IEEE 754 payloads,
 %.2:x groups hex digits, %J embeds a JSON payload as JSON; a wrong-sized payload leaves %d empty
-with one warning."""
+with one warning; %A shows the topic aliases a (scripted) broker uses, which it may because
+mqtk-sub then announces a Topic Alias Maximum, and an alias above it ends the run as a protocol
+error (8)."""
 
 import json
 import struct
 import unittest
 
+import mqtk_testlib as t
+from mqtk_testlib import scripted_broker as sb
 from sub_helpers import BrokerCase, pub, start_sub
 
 
@@ -33,6 +37,41 @@ class FormatFields(BrokerCase):
         self.assertEqual(json.loads(fields[3][3])["payload"], "abc")  # not JSON: as %j shows it
         # one warning per kind of problem at most: the first %d/%f/%J field that could not show
         self.assertEqual(r.stderr.count(b"warning"), 1, r.stderr)
+
+
+def alias(n):
+    return b"\x23" + struct.pack(">H", n)
+
+
+class TopicAlias(unittest.TestCase):
+    def run_against(self, publishes):
+        seen = {}
+
+        def script(conn):
+            connect = conn.expect(sb.CONNECT)
+            seen["alias_maximum"] = b"\x22\x04\x00" in connect.body  # Topic Alias Maximum 1024
+            conn.send(sb.connack())
+            s = conn.expect(sb.SUBSCRIBE)
+            conn.send(sb.suback(s.packet_id, [0]))
+            for p in publishes:
+                conn.send(p)
+            conn.wait_closed()
+
+        with sb.ScriptedBroker(script) as broker:
+            r = t.run_tool(["mqtk-sub", *broker.client_args(), "-t", "a/#", "-C", "2", "-W", "10",
+                            "-F", "%t [%A] %p"], timeout=20)
+        self.assertTrue(seen["alias_maximum"], "CONNECT without Topic Alias Maximum 1024")
+        return r
+
+    def test_aliases_are_shown(self):
+        r = self.run_against([sb.publish("a/b", b"1", properties=alias(5)),
+                              sb.publish("", b"2", properties=alias(5))])
+        self.assertEqual((r.status, r.stdout), (0, b"a/b [5] 1\na/b [5] 2\n"), r)
+
+    def test_alias_above_the_maximum_is_a_protocol_error(self):
+        r = self.run_against([sb.publish("a/b", b"1", properties=alias(1025))])
+        self.assertEqual((r.status, r.stdout), (8, b""), r)
+        self.assertIn(b"topic alias above our Topic Alias Maximum", r.stderr)
 
 
 if __name__ == "__main__":

@@ -27,13 +27,18 @@ protocol::publish message(std::string_view topic, std::string_view payload) {
   return m;
 }
 
-// The -F output of m with spec (no line end).
-std::string rendered(std::string_view spec, const protocol::publish &m) {
+// A -F printer of spec, without line ends.
+message_printer printer_for(std::string_view spec) {
   format_template t;
   const std::string error = parse_format(spec, t);
   INFO("spec: ", spec, " error: ", error);
   REQUIRE(error.empty());
-  message_printer printer(output_mode::format, false, t);
+  return message_printer(output_mode::format, false, t);
+}
+
+// The -F output of m with spec (no line end).
+std::string rendered(std::string_view spec, const protocol::publish &m) {
+  auto printer = printer_for(spec);
   std::string out;
   printer.append(out, m);
   return out;
@@ -105,9 +110,7 @@ TEST_CASE("-F %d and %f read the payload as a little-endian IEEE 754 number") {
   CHECK(rendered("%.3f", message("t", le_bytes(-7.25F))) == "-7.250");
   CHECK(rendered("[%6.1f]", message("t", std::string("\x00\x00\xC0\x7F", 4))) == "[   nan]");
   SUBCASE("a payload of another size leaves the field empty and is counted") {
-    format_template t;
-    REQUIRE(parse_format("<%d|%f>", t).empty());
-    message_printer printer(output_mode::format, false, t);
+    auto printer = printer_for("<%d|%f>");
     std::string out;
     printer.append(out, message("t", "12345"));
     CHECK(out == "<|>");
@@ -145,9 +148,7 @@ TEST_CASE("-F %J embeds a JSON payload as JSON") {
   CHECK(json::parse(rendered("%J", message("t", "42")))["payload"] == 42);
   CHECK(json::parse(rendered("%J", message("t", "\"text\"")))["payload"] == "text");
   SUBCASE("a payload that is not JSON is shown as %j shows it, and counted") {
-    format_template t;
-    REQUIRE(parse_format("%J", t).empty());
-    message_printer printer(output_mode::format, false, t);
+    auto printer = printer_for("%J");
     std::string out2;
     printer.append(out2, message("t", "not json"));
     const json k = json::parse(out2);
