@@ -40,7 +40,7 @@ void write_stderr(const std::string &text) {
 
 sub_views::sub_views(runtime &rt, const view_options &o, output_mode mode, const format_template &format,
                      std::optional<payload_codec> decode, output_buffer &out)
-    : rt_(rt), o_(o), json_(mode == output_mode::json), out_(out), draw_timer_(rt), rate_timer_(rt) {
+    : o_(o), json_(mode == output_mode::json), out_(out), draw_timer_(rt), rate_timer_(rt) {
   if (o_.watch) {
     table_.emplace(o_.watch_limit);
     value_printer_.emplace(mode == output_mode::format ? output_mode::format : output_mode::payload, false, format);

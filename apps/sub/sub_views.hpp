@@ -58,7 +58,6 @@ private:
   void draw();
   void report_rate();
 
-  runtime &rt_;
   const view_options &o_;
   bool json_;
   output_buffer &out_;
