@@ -50,6 +50,8 @@ sub_views::sub_views(runtime &rt, const view_options &o, output_mode mode, const
 }
 
 void sub_views::subscribed() {
+  if (table_ && tty_ && !drawn_)
+    draw(); // the empty table at once: the terminal shows what is being watched before any message
   if (!o_.rate_interval || rate_)
     return;
   const auto interval = std::chrono::duration_cast<rate_meter::clock::duration>(

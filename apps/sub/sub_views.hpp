@@ -42,7 +42,8 @@ public:
   // the rate reports JSON objects.
   sub_views(runtime &rt, const view_options &o, output_mode mode, const format_template &format,
             std::optional<payload_codec> decode, output_buffer &out);
-  // The subscription is acknowledged: the first call starts the rate intervals.
+  // The subscription is acknowledged: the first call starts the rate intervals (and, on a terminal,
+  // draws the empty table).
   void subscribed();
   // A message arrived from the broker (counted by --message-rate).
   void received() {

@@ -70,6 +70,16 @@ class Screen:
         return ["".join(r).rstrip() for r in self.grid]
 
 
+def read_until(master, screen, done, seconds=10):
+    """Feeds what the terminal receives into screen until done(lines) or seconds pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not done(screen.lines()):
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            screen.feed(os.read(master, 65536))
+    return screen.lines()
+
+
 class Watch(BrokerCase):
     def test_pseudo_terminal_shows_one_line_per_topic(self):
         master, slave = pty.openpty()
@@ -83,6 +93,9 @@ class Watch(BrokerCase):
         screen = Screen(10, 60)
         try:
             self.broker.wait_subscribed(client_id, start=mark)
+            lines = read_until(master, screen, lambda lines: lines[0].startswith("TOPIC"))
+            self.assertEqual(lines[0].split(), ["TOPIC", "COUNT", "AGE", "VALUE"])  # before any message
+            self.assertEqual(lines[1:], [""] * 9)
             pub(self.broker, "w/temp", "21.5")
             pub(self.broker, "w/door", "open\x1b[31m!")
             pub(self.broker, "w/temp", "22.0")
@@ -90,15 +103,8 @@ class Watch(BrokerCase):
                 pub(self.broker, f"w/many/{i}", "x")
             wanted = [r"^TOPIC +COUNT +AGE +VALUE$", r"^w/temp +2 +\d+s +22\.0$",
                       r"^w/door +1 +\d+s +open\\x1b\[31m!$", r"^\+\d+ more topic\(s\)$"]
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                ready, _, _ = select.select([master], [], [], 0.2)
-                if ready:
-                    screen.feed(os.read(master, 65536))
-                lines = screen.lines()
-                if all(any(re.match(w, line) for line in lines) for w in wanted):
-                    break
-            lines = screen.lines()
+            lines = read_until(master, screen,
+                               lambda lines: all(any(re.match(w, line) for line in lines) for w in wanted))
             for w in wanted:
                 self.assertTrue(any(re.match(w, line) for line in lines), (w, lines))
             self.assertEqual(lines[0].split(), ["TOPIC", "COUNT", "AGE", "VALUE"])
