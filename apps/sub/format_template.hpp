@@ -18,31 +18,44 @@ struct format_piece {
   bool left_align = false; // '-' flag
   bool zero_pad = false;   // '0' flag (numeric fields only)
   int width = 0;           // minimum width; 0: none
-  int precision = -1;      // maximum length in bytes; -1: none
+  int precision = -1;      // maximum length in bytes; -1: none (%x %X: hex digits per group; %d %f: decimals)
+  char separator = ' ';    // %x %X with a precision: what goes between the groups of hex digits
   friend bool operator==(const format_piece &, const format_piece &) = default;
 };
 
 // A parsed -F template.
 struct format_template {
   std::vector<format_piece> pieces;
-  // True when a piece needs the time of receipt (%I %U %j or an @ conversion).
+  // True when a piece needs the time of receipt (%I %U %j %J or an @ conversion).
   bool needs_time() const noexcept {
     for (const auto &p : pieces)
       if (p.type == format_piece::kind::time ||
           (p.type == format_piece::kind::field &&
-           (p.directive == 'I' || p.directive == 'U' || p.directive == 'j')))
+           (p.directive == 'I' || p.directive == 'U' || p.directive == 'j' || p.directive == 'J')))
+        return true;
+    return false;
+  }
+
+  // True when a field of the template is directive.
+  bool uses(char directive) const noexcept {
+    for (const auto &p : pieces)
+      if (p.type == format_piece::kind::field && p.directive == directive)
         return true;
     return false;
   }
 };
 
-// The %-directives mqtk-sub knows (mosquitto_sub's, without %A %J %f %d).
-inline constexpr std::string_view format_directives = "%tpqrmlxXIUjCDEFPRS";
+// The %-directives mqtk-sub knows (mosquitto_sub 2.1's).
+inline constexpr std::string_view format_directives = "%tpqrmlxXIUjJCDEFPRSAdf";
+
+// The characters that may separate groups of hex digits (%.2:x), as in mosquitto_sub 2.1.
+inline constexpr std::string_view hex_separators = "!\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
 // The @-conversions: strftime(3)'s (POSIX and GNU), and N for the nanoseconds.
 inline constexpr std::string_view time_conversions = "aAbBcCdDeFgGhHIjklmMnNpPrRsStTuUVwWxXyYzZ";
 
-// Parses a -F template: %[-][0][width][.precision]X fields, @X strftime conversions (@N is the
+// Parses a -F template: %[-][0][width][.precision][separator]X fields (the separator only before
+// x or X), @X strftime conversions (@N is the
 // nanoseconds, @@ a literal @) and backslash escapes (\\ \0 \a \e \n \r \t \v). Returns "" on
 // success, else why the template is invalid ("unknown directive '%z' at offset 3").
 inline std::string parse_format(std::string_view spec, format_template &out) {
@@ -114,6 +127,11 @@ inline std::string parse_format(std::string_view spec, format_template &out) {
           return "field precision too large" + at(start);
         ++i;
       }
+    }
+    if (i < spec.size() && hex_separators.find(spec[i]) != std::string_view::npos) {
+      if (i + 1 < spec.size() && spec[i + 1] != 'x' && spec[i + 1] != 'X')
+        return std::string("a group separator ('") + spec[i] + "') only applies to %x and %X" + at(start);
+      p.separator = spec[i++];
     }
     if (i == spec.size())
       return "the template ends inside a '%' field";

@@ -4,6 +4,7 @@
 #include "common/diagnostics.hpp"
 #include "common/json_message.hpp"
 #include "common/text_escape.hpp"
+#include "sub/format_fields.hpp"
 #include "sub/pretty_message.hpp"
 
 #include <algorithm>
@@ -24,17 +25,15 @@ void append_uint(std::string &out, std::uint64_t value) {
     out += buffer[--n];
 }
 
-void append_hex(std::string &out, protocol::bytes_view data, bool upper) {
-  const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  for (const auto b : data) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-}
-
 bool is_numeric(char directive) {
   return directive == 'q' || directive == 'r' || directive == 'm' || directive == 'l' || directive == 'E' ||
-         directive == 'F' || directive == 'S' || directive == 'U';
+         directive == 'F' || directive == 'S' || directive == 'U' || directive == 'A';
+}
+
+// Fields whose precision is not a maximum length: hex groups (%x %X), decimals (%d %f, which also
+// apply their own width).
+bool precision_is_length(char directive) {
+  return directive != 'x' && directive != 'X' && directive != 'd' && directive != 'f';
 }
 
 } // namespace
@@ -95,13 +94,14 @@ void message_printer::append_format(std::string &out, const protocol::publish &m
       append_time(out, piece.directive);
       break;
     case format_piece::kind::field:
-      if (piece.width == 0 && piece.precision < 0) {
+      if ((piece.width == 0 && piece.precision < 0) || piece.directive == 'd' || piece.directive == 'f') {
         append_field(out, piece, m);
         break;
       }
       scratch_.clear();
       append_field(scratch_, piece, m);
-      if (piece.precision >= 0 && scratch_.size() > static_cast<std::size_t>(piece.precision))
+      if (piece.precision >= 0 && precision_is_length(piece.directive) &&
+          scratch_.size() > static_cast<std::size_t>(piece.precision))
         scratch_.resize(static_cast<std::size_t>(piece.precision));
       const std::size_t pad =
           scratch_.size() < static_cast<std::size_t>(piece.width) ? piece.width - scratch_.size() : 0;
@@ -139,8 +139,32 @@ void message_printer::append_field(std::string &out, const format_piece &piece, 
     break;
   case 'x':
   case 'X':
-    append_hex(out, m.payload, piece.directive == 'X');
+    append_hex(out, m.payload, piece.directive == 'X', piece.precision, piece.separator);
     break;
+  case 'd':
+  case 'f':
+    if (!append_ieee754(out, m.payload, piece) && format_failures_++ == 0)
+      print_warning("a payload (topic " + escaped(m.topic) + ") is " + std::to_string(m.payload.size()) +
+                    " byte(s), not the " + (piece.directive == 'd' ? "8 of %d" : "4 of %f") +
+                    "; the field is left empty (later ones are not reported)");
+    break;
+  case 'A':
+    if (p.topic_alias)
+      append_uint(out, *p.topic_alias);
+    break;
+  case 'J': {
+    const std::size_t at = out.size();
+    append_json(out, m, now_);
+    std::string object = out.substr(at);
+    if (embed_json_payload(object, protocol::as_chars(m.payload))) {
+      out.resize(at);
+      out += object;
+    } else if (format_failures_++ == 0) {
+      print_warning("a payload (topic " + escaped(m.topic) +
+                    ") is not valid JSON; %J shows it as %j does (later ones are not reported)");
+    }
+    break;
+  }
   case 'I':
     local_time();
     out += iso_;

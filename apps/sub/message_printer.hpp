@@ -33,6 +33,8 @@ public:
   void set_decode(std::optional<payload_codec> codec) noexcept { decode_ = codec; }
   // How many payloads did not decode with the --decode codec.
   std::size_t decode_failures() const noexcept { return decode_failures_; }
+  // How many %d/%f/%J fields could not show their payload (wrong size, not JSON).
+  std::size_t format_failures() const noexcept { return format_failures_; }
   // Appends m, received now, to out.
   void append(std::string &out, const protocol::publish &m);
 
@@ -52,6 +54,7 @@ private:
   std::optional<std::size_t> max_payload_;
   std::optional<payload_codec> decode_;
   std::size_t decode_failures_ = 0;
+  std::size_t format_failures_ = 0;
   std::string decoded_; // the payload of the message being printed, decoded
   system_clock::time_point now_{};
   std::time_t tm_second_ = -1; // the second local_tm_ and iso_ were made for

@@ -67,6 +67,7 @@ public:
         printer_(o_.mode, o_.newline, o_.format), out_(rt, STDOUT_FILENO, output_delay()),
         out_watch_(rt, STDOUT_FILENO, [this] { end(exit_ok); }),
         pacer_(rt, std::chrono::microseconds(500)), deadline_(rt),
+        views_(rt, o_.views, o_.mode, o_.format, o_.decode, out_),
         burst_(rt, o_.settle,
                {[this](const protocol::publish &p) { return client_.publish(p); }, [this] { end(exit_ok); },
                 [](const std::string &text) { print_warning(text); }}) {}
@@ -163,6 +164,7 @@ public:
           print_debug("subscribed to '" + o_.topics[i] + "' with QoS " +
                       std::to_string(static_cast<int>(ack.reasons[i])));
     }
+    views_.subscribed();
     if (o_.exit_after_subscribe) {
       if (!awaiting_unsuback_)
         end(exit_ok);
@@ -183,6 +185,7 @@ public:
       if (burst_.on_message(m) || !m.retain)
         return;
     }
+    views_.received();
     for (const auto &filter : o_.hidden)
       if (protocol::topic_matches(filter, m.topic))
         return;
@@ -195,7 +198,7 @@ public:
     const bool matched = o_.matching.match.matches(m.topic, protocol::as_chars(m.payload));
     if (!matched && !o_.matching.print_all)
       return;
-    if (chance_.keep()) {
+    if (chance_.keep() && !views_.show(m)) {
       printer_.append(out_.text(), m);
       out_.commit();
     }
@@ -283,6 +286,7 @@ public:
       status = exit_operation_refused;
     if (status == exit_ok && unacknowledged > 0)
       status = exit_incomplete;
+    views_.finish();
     finish_output(status);
   }
 
@@ -465,6 +469,7 @@ private:
   output_watch out_watch_; // ends the run at once when the reader of a stdout pipe goes away
   batch_pacer pacer_;
   runtime::timer deadline_;
+  sub_views views_; // --watch, --message-rate
   retained_burst burst_;
   std::deque<std::string> clears_;                          // retained messages to clear, not yet sent
   std::unordered_map<std::uint16_t, std::string> clearing_; // clears sent, waiting for PUBACK
@@ -511,6 +516,8 @@ int main(int argc, char **argv) {
       static_cast<std::uint16_t>(options.count != 0 ? std::min<std::uint64_t>(options.count, 65534) : 65534);
   if (options.connection.debug)
     client_options.debug = [](std::string_view line) { print_debug(line); };
+  if (options.mode == output_mode::format && options.format.uses('A'))
+    client_options.session.topic_alias_maximum = 1024; // -F %A: let the broker use topic aliases
 
   runtime rt;
   subscriber sub(rt, std::move(options), std::move(client_options));

@@ -4,6 +4,7 @@
 #include "sub/format_template.hpp"
 #include "sub/message_printer.hpp"
 #include "sub/sub_options_match.hpp"
+#include "sub/sub_views.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -39,6 +40,7 @@ struct sub_options {
   bool remove_retained = false;
   bool allow_partial = false;
   match_options matching; // --until, --match-*, --print-all
+  view_options views;     // --watch, --watch-limit, --message-rate
 
   // True when the flags ask for something only MQTT 5 can carry.
   bool wants_v5() const noexcept {

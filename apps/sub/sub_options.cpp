@@ -105,7 +105,7 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
   app.add_flag("-v,--verbose", verbose, "Print the topic and the payload")->group(output);
   app.add_flag("-N,--no-newline", no_newline, "Do not end each message with a newline")->group(output);
   app.add_option("-F,--format", format,
-                 "Print each message with a template (%t %p %q %r %m %l %x %I %U %j ...)")
+                 "Print each message with a template (%t %p %q %r %m %l %x %d %f %I %U %j %J %A ...)")
       ->group(output);
   app.add_flag("--json", json, "Print one JSON object per message and line (lossless)")->group(output);
   app.add_flag("--pretty", pretty, "Print each message as a readable multi-line block")->group(output);
@@ -140,6 +140,7 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
   app.add_flag("-R,--skip-retained", o.skip_retained, "Do not print retained messages")->group(ending);
 
   add_match_options(app, o.matching);
+  add_view_options(app, o.views);
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
   if (auto problem = resolve_match_options(app, o.matching, o.topics); !problem.empty())
@@ -154,6 +155,8 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
                                    : output_mode::payload;
   o.newline = !no_newline;
   if (auto problem = combination_error(o, app, output_modes); !problem.empty())
+    return usage(problem);
+  if (auto problem = resolve_view_options(app, o.views, o.mode, o.newline); !problem.empty())
     return usage(problem);
   if (o.mode == output_mode::format) {
     if (auto problem = parse_format(format, o.format); !problem.empty())

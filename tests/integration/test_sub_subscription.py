@@ -45,6 +45,19 @@ class Options(BrokerCase):
         r = run_sub(self.broker, "-t", "rh/#", "--retain-handling", "0", "--retained-only", "-v")
         self.assertEqual((r.status, r.stdout), (0, b"rh/old stale\n"), r)
 
+    def test_retain_handling_1_only_for_a_new_subscription(self):
+        pub(self.broker, "rh1/old", "stale", "-r")
+        client_id = unique_id("rh1")
+        args = ("-c", "-x", "60", "-q", "1", "-t", "rh1/#", "--retain-handling", "1", "-v", "-C", "1")
+        r = run_sub(self.broker, "-i", client_id, *args, "-W", "5")
+        self.assertEqual((r.status, r.stdout), (0, b"rh1/old stale\n"), r)
+        with start_sub(self.broker, *args, client_id=client_id) as sub:  # the session kept the subscription
+            pub(self.broker, "rh1/new", "live")
+            r = sub.wait(10)
+        self.assertEqual((r.status, r.stdout), (0, b"rh1/new live\n"), r)
+        pub(self.broker, "rh1/old", None, "-r")
+        run_sub(self.broker, "-i", client_id, "-U", "rh1/#")
+
     def test_retain_as_published(self):
         for flag, expected in ((["--retain-as-published"], b"1\n"), ([], b"0\n")):
             with self.subTest(flag=flag):

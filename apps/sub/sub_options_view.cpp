@@ -1,0 +1,50 @@
+// mqtk-sub's --watch, --watch-limit and --message-rate flags.
+#include "sub/sub_views.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+
+namespace mqtk::apps::sub {
+
+void add_view_options(CLI::App &app, view_options &o) {
+  const char *group = "Output";
+  app.add_flag("--watch", o.watch,
+               "Show one line per topic (newest value, count, age), redrawn in place on a terminal")
+      ->group(group);
+  app.add_option("--watch-limit", o.watch_limit, "With --watch: keep at most N topics (default 200)")
+      ->type_name("N")
+      ->group(group);
+  app.add_option("--message-rate", o.rate_given,
+                 "Report messages per second on stderr every SECONDS (default 1), and a total at the end")
+      ->expected(0, 1)
+      ->type_name("[SECONDS]")
+      ->group(group);
+}
+
+std::string resolve_view_options(const CLI::App &app, view_options &o, output_mode mode, bool newline) {
+  if (app.count("--message-rate")) {
+    o.rate_interval = 1.0;
+    if (!o.rate_given.empty() && !o.rate_given.front().empty()) {
+      const std::string &text = o.rate_given.front();
+      double seconds = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+      if (error != std::errc() || end != text.data() + text.size() || !(seconds >= 0.01 && seconds <= 86400))
+        return "--message-rate '" + text + "' is not a number of seconds from 0.01 to 86400";
+      o.rate_interval = seconds;
+    }
+  }
+  if (app.count("--watch-limit") && !o.watch)
+    return "--watch-limit only applies to --watch";
+  if (!o.watch)
+    return {};
+  if (o.watch_limit == 0 || o.watch_limit > 100000)
+    return "--watch-limit must be from 1 to 100000";
+  if (mode != output_mode::payload && mode != output_mode::format)
+    return "--watch shows the payload or the -F template of each topic: leave out -v, --json and --pretty";
+  if (!newline)
+    return "-N does not apply to --watch (one line per topic)";
+  return {};
+}
+
+} // namespace mqtk::apps::sub
