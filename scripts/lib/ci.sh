@@ -79,7 +79,8 @@ ci_stage_fuzz() {
 # ci_stage_package PACKAGE_BUILD_DIR: scripts/package (the .deb, lintian, the install test); each of
 # its checks is one test, a build that fails one failure.
 ci_stage_package() {
-  local build=$1 log=${1%/}.ci.log start=$SECONDS line p=0 f=1
+  local build=$1 log=$1/ci-package.log start=$SECONDS line p=0 f=1
+  mkdir -p "$build"
   MQTK_PACKAGE_BUILD_DIR=$build "$root/scripts/package" >"$log" 2>&1 || true
   line=$(grep -E '^package: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
   [[ -n $line ]] && read -r p f <<<"$(sed -E 's/^package: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"$line")"
