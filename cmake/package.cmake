@@ -4,7 +4,7 @@
 #
 # MQTK_PACKAGE=ON changes the build, never the default one:
 # - one multi-call executable, /usr/libexec/mqtk/mqtk, that runs the tool named by argv[0]; each
-#   tool is a symbolic link to it (apps/multicall/multicall_main.cpp holds the table of tools);
+#   tool is a symbolic link to it (apps/multicall/tools.inc lists them, one line each);
 # - the system's libssl is opened with dlopen at the first TLS use (or --version), so a plain
 #   mqtt:// run never maps libcrypto (lib/src/net/openssl_dlopen.cpp); Depends names libssl3;
 # - libstdc++ and libgcc stay linked statically (start-up), the tests are not built.
@@ -93,6 +93,12 @@ macro(mqtk_package_finish)
                               PROPERTIES COMPILE_DEFINITIONS MQTK_ZLIB_DLOPEN="libz.so.1")
   get_property(tools GLOBAL PROPERTY MQTK_PACKAGE_TOOLS)
   get_property(tool_libraries GLOBAL PROPERTY MQTK_PACKAGE_TOOL_LIBRARIES)
+  file(STRINGS ${PROJECT_SOURCE_DIR}/apps/multicall/tools.inc listed REGEX "^MQTK_TOOL\\(")
+  foreach(tool IN LISTS tools)
+    if(NOT listed MATCHES "MQTK_TOOL\\(${tool},")
+      message(FATAL_ERROR "${tool} is built but not in apps/multicall/tools.inc: add its MQTK_TOOL line")
+    endif()
+  endforeach()
   add_executable(mqtk ${PROJECT_SOURCE_DIR}/apps/multicall/multicall_main.cpp)
   target_link_libraries(mqtk PRIVATE ${tool_libraries} mqtk_warnings)
   target_link_options(mqtk PRIVATE ${MQTK_PACKAGE_LINK_OPTIONS})

@@ -1,15 +1,18 @@
 // The packaged tools' one executable: runs the tool named by the basename of argv[0] (each tool is a
 // symbolic link to it), or by the first argument when run as `mqtk TOOL ...`. Built only with
 // -DMQTK_PACKAGE=ON (cmake/package.cmake).
-#include "bench/bench.hpp"
-#include "pub/pub.hpp"
-#include "retain-clear/retain_clear.hpp"
-#include "sub/sub.hpp"
-#include "will-test/will_test.hpp"
-
 #include <cstdio>
 #include <cstring>
 #include <iterator>
+
+// Each tool's entry point (declared here rather than through the tools' headers, which would add
+// their static initialisers to this file).
+#define MQTK_TOOL(name, space)                                                                       \
+  namespace mqtk::apps::space {                                                                      \
+  int main(int argc, char **argv);                                                                   \
+  }
+#include "tools.inc"
+#undef MQTK_TOOL
 
 namespace {
 
@@ -19,13 +22,11 @@ struct tool {
   int (*main)(int, char **);
 };
 
-// Every packaged tool; a new tool is one line here (and its mqtk_add_tool in apps/<tool>/).
+// Every packaged tool (tools.inc).
 constexpr tool tools[] = {
-    {"mqtk-pub", mqtk::apps::pub::main},
-    {"mqtk-sub", mqtk::apps::sub::main},
-    {"mqtk-retain-clear", mqtk::apps::retain_clear::main},
-    {"mqtk-will-test", mqtk::apps::will_test::main},
-    {"mqtk-bench", mqtk::apps::bench::main},
+#define MQTK_TOOL(name, space) {#name, mqtk::apps::space::main},
+#include "tools.inc"
+#undef MQTK_TOOL
 };
 
 // The tool called name ("mqtk-pub", or "pub" for `mqtk pub`), or null.
