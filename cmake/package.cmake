@@ -123,7 +123,16 @@ macro(mqtk_package_finish)
   endforeach()
 
   set(doc ${CMAKE_INSTALL_DATADIR}/doc/mqtk)
+  # The changelog's date: the commit's (the same package from the same commit), else now.
   string(TIMESTAMP MQTK_PACKAGE_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+  find_package(Git QUIET)
+  if(GIT_FOUND)
+    execute_process(COMMAND ${CMAKE_COMMAND} -E env LC_ALL=C ${GIT_EXECUTABLE} -C ${PROJECT_SOURCE_DIR} log -1 "--date=format:%a, %d %b %Y %H:%M:%S %z" --format=%cd
+                    OUTPUT_VARIABLE commit_date OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE git_failed ERROR_QUIET)
+    if(NOT git_failed AND commit_date)
+      set(MQTK_PACKAGE_DATE "${commit_date}")
+    endif()
+  endif()
   configure_file(${PROJECT_SOURCE_DIR}/packaging/debian/changelog.in ${CMAKE_BINARY_DIR}/package/changelog @ONLY)
   mqtk_install_gzipped(${CMAKE_BINARY_DIR}/package/changelog ${doc})
   mqtk_install_gzipped(${PROJECT_SOURCE_DIR}/README.md ${doc})
