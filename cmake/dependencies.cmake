@@ -12,7 +12,7 @@ mqtk_require(nlohmann_json nlohmann-json3-dev)
 # Static OpenSSL and C++ runtime: a one-shot publish starts about 1 ms faster without the dynamic
 # symbol lookups (docs/performance.md). Sanitizer and fuzz builds keep the shared libraries.
 option(MQTK_STATIC_RUNTIME "Link OpenSSL, libstdc++ and libgcc statically into the tools" ON)
-if(MQTK_STATIC_RUNTIME AND NOT MQTK_SANITIZE AND NOT MQTK_FUZZ)
+if(MQTK_STATIC_RUNTIME AND NOT MQTK_SANITIZE AND NOT MQTK_FUZZ AND NOT MQTK_PACKAGE)
   set(OPENSSL_USE_STATIC_LIBS TRUE)
 endif()
 mqtk_require(OpenSSL libssl-dev)

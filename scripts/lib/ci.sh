@@ -4,6 +4,7 @@
 #   2. clang:  clang build with warnings as errors, ASan+UBSan+LSan and the fuzz targets; its unit,
 #              conformance and fault tests
 #   3. fuzz:   each libFuzzer target for MQTK_FUZZ_SECONDS (60) from its seed corpus, clang build
+#   (after gcc) package: scripts/package, the Debian package with lintian and its install test
 # Each stage prints one summary line; the run ends with "N passed, N failed" over every test of every
 # stage (a ctest test or a fuzz target is one test; a build that fails counts as one failure).
 # Returns non-zero when anything failed.
@@ -75,12 +76,27 @@ ci_stage_fuzz() {
   ci_log "stage fuzz: $p passed, $f failed ($((SECONDS - start)) s)"
 }
 
+# ci_stage_package PACKAGE_BUILD_DIR: scripts/package (the .deb, lintian, the install test); each of
+# its checks is one test, a build that fails one failure.
+ci_stage_package() {
+  local build=$1 log=$1/ci-package.log start=$SECONDS line p=0 f=1
+  mkdir -p "$build"
+  MQTK_PACKAGE_BUILD_DIR=$build "$root/scripts/package" >"$log" 2>&1 || true
+  line=$(grep -E '^package: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+  [[ -n $line ]] && read -r p f <<<"$(sed -E 's/^package: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"$line")"
+  ((f > 0)) && tail -n 80 "$log"
+  ci_passed=$((ci_passed + p))
+  ci_failed=$((ci_failed + f))
+  ci_log "stage package: $p passed, $f failed ($((SECONDS - start)) s)"
+}
+
 # mqtk_ci GCC_BUILD_DIR: every stage, then the closing line. Returns 1 if anything failed.
 mqtk_ci() {
   local gcc_build=$1 clang_build=${1%/}-clang start=$SECONDS
   if ci_build gcc "$gcc_build" -DMQTK_WERROR=ON -DMQTK_SANITIZE=OFF -DMQTK_FUZZ=OFF; then
     ci_stage_ctest gcc "$gcc_build"
   fi
+  ci_stage_package "${gcc_build%/}-package"
   if CC=clang CXX=clang++ ci_build clang "$clang_build" -DMQTK_WERROR=ON -DMQTK_FUZZ=ON -DMQTK_SANITIZE=ON \
     -DMQTK_STATIC_RUNTIME=OFF; then
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \

@@ -9,6 +9,7 @@ MQTK_APT_PACKAGES=(
   libcli11-dev nlohmann-json3-dev doctest-dev libssl-dev libboost-dev
   openssl mosquitto mosquitto-clients python3 python3-yaml jq man-db groff-base
   zlib1g-dev libhdrhistogram-java default-jre-headless prometheus chromium
+  dpkg-dev lintian # scripts/package: dpkg-shlibdeps for CPack, the package check
 )
 MQTK_NODE_MIN_MAJOR=18
 

@@ -4,10 +4,16 @@
 perf_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 perf_build=${MQTK_BUILD_DIR:-$perf_root/build}
 
-# perf_tool NAME: path of a built mqtk tool.
+# perf_tool NAME: path of a built mqtk tool, or of an installed one in $MQTK_TOOL_DIR (e.g. the
+# package's usr/bin, scripts/package); the package build's tools are symbolic links.
 perf_tool() {
   local path
-  path=$(find "$perf_build/apps" -type f -name "$1" -perm -u+x 2>/dev/null | head -1)
+  if [[ -n ${MQTK_TOOL_DIR:-} ]]; then
+    [[ -x $MQTK_TOOL_DIR/$1 ]] || { echo "$1 is not in MQTK_TOOL_DIR=$MQTK_TOOL_DIR" >&2; exit 1; }
+    echo "$MQTK_TOOL_DIR/$1"
+    return
+  fi
+  path=$(find "$perf_build/apps" -xtype f -name "$1" -perm -u+x 2>/dev/null | head -1)
   [[ -n $path ]] || { echo "$1 is not built under $perf_build (run scripts/test or set MQTK_BUILD_DIR)" >&2; exit 1; }
   echo "$path"
 }

@@ -1,6 +1,8 @@
 // Loading TLS material, per-connection verification settings and TLS failure messages.
 #include "tls_context.hpp"
 
+#include "openssl_loader.hpp"
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -192,6 +194,10 @@ std::shared_ptr<tls_context> load_tls_context(const tls_options &options, failur
 }
 
 std::shared_ptr<tls_context> load_fresh_context(const tls_options &options, failure &error) {
+  if (std::string reason; !load_openssl(reason)) {
+    error = setup_failure("TLS is not available: " + reason);
+    return nullptr;
+  }
   std::shared_ptr<tls_context> context;
   try {
     context = std::make_shared<tls_context>(options);
