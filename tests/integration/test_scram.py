@@ -2,7 +2,8 @@
 scripted broker playing the SCRAM server (mqtk_testlib.scram_server: hashlib/hmac from the RFCs).
 Success with SHA-1, SHA-256 and SHA-512 for mqtk-pub and mqtk-sub, the password never in CONNECT;
 a wrong password, a wrong server signature, a server that skips or breaks the exchange, a silent
-server (bounded by --connect-timeout), and the usage errors (MQTT 3.1.1, unknown method)."""
+server (bounded by --connect-timeout), a fresh exchange on every reconnect, and the usage errors
+(MQTT 3.1.1, unknown method)."""
 
 import unittest
 
@@ -92,6 +93,48 @@ class ScramSuccess(unittest.TestCase):
                 self.assertEqual((r.status, r.stdout, r.stderr), (0, b"hello\n", b""), r)
 
 
+class ScramReconnect(unittest.TestCase):
+    def test_every_connection_authenticates_again_with_a_fresh_nonce(self):
+        nonces = []
+
+        def script(conn):
+            def after(c):
+                subscribe = c.expect(sb.SUBSCRIBE)
+                c.send(sb.suback(subscribe.packet_id, [0]))
+                if c.index == 0:
+                    return  # the connection drops: mqtk-sub reconnects
+                c.send(sb.publish("s/a", b"again"))
+                c.expect(sb.DISCONNECT)
+
+            seen = {}
+            scram_script("SCRAM-SHA-256", seen=seen, after=after)(_Recording(conn, nonces))
+
+        with sb.ScriptedBroker(script) as broker:
+            r = t.run_tool(["mqtk-sub", *broker.client_args(), "-u", USER, "-P", PASSWORD, "--auth-method",
+                            "SCRAM-SHA-256", "--connect-timeout", "3", "-t", "s/#", "-C", "1", "-W", "10"])
+        broker.check()
+        self.assertEqual((r.status, r.stdout), (0, b"again\n"), r)
+        self.assertEqual(broker.connections, 2)
+        self.assertEqual(len(set(nonces)), 2, nonces)
+
+
+class _Recording:
+    """A connection that notes the client nonce of the CONNECT it hands to the script."""
+
+    def __init__(self, conn, nonces):
+        self._conn, self._nonces = conn, nonces
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def expect(self, ptype, *args, **kwargs):
+        p = self._conn.expect(ptype, *args, **kwargs)
+        if ptype == sb.CONNECT:
+            data = ss.connect_fields(p)[0][ss.AUTHENTICATION_DATA].decode()
+            self._nonces.append(data.rpartition(",r=")[2])
+        return p
+
+
 class ScramFailures(unittest.TestCase):
     def run_pub(self, script, *args, method="SCRAM-SHA-256", password=PASSWORD, connect_timeout=3):
         with sb.ScriptedBroker(script) as broker:
@@ -165,6 +208,22 @@ class ScramFailures(unittest.TestCase):
         r, broker = self.run_pub(script)
         broker.check()
         self.assert_one_line(r, 8, "names authentication method 'SCRAM-SHA-1', not SCRAM-SHA-256")
+
+    def test_broker_breaking_the_exchange_is_a_protocol_error(self):
+        cases = {"AUTH reason code is not allowed": ss.auth("SCRAM-SHA-256", "e=x", reason=0x87),
+                 "AUTH with reason Success (0x00) during authentication": ss.auth("SCRAM-SHA-256", "x", reason=0),
+                 "its CONNACK names authentication method 'SCRAM-SHA-1'":
+                     sb.connack(0, properties=ss.auth_properties("SCRAM-SHA-1", "v=x"))}
+        for part, answer in cases.items():
+            with self.subTest(part=part):
+                def script(conn):
+                    conn.expect(sb.CONNECT)
+                    conn.send(answer)
+                    conn.wait_closed(5)
+
+                r, broker = self.run_pub(script)
+                broker.check()
+                self.assert_one_line(r, 8, "protocol error by the broker", part)
 
     def test_malformed_and_refusing_server_first(self):
         cases = {"garbage": "server-first-message is malformed",
