@@ -5,6 +5,8 @@ a wrong password, a wrong server signature, a server that skips or breaks the ex
 server (bounded by --connect-timeout), a fresh exchange on every reconnect, and the usage errors
 (MQTT 3.1.1, unknown method)."""
 
+import os
+import tempfile
 import unittest
 
 import mqtk_testlib as t
@@ -80,10 +82,12 @@ class ScramSuccess(unittest.TestCase):
                 self.assertEqual((seen["auth_reason"], seen["auth_method"]), (0x18, method))
 
     def test_sub_with_each_hash_and_a_password_file(self):
-        path = t.build_dir() / "scram-test-password"
-        path.write_text(PASSWORD + "\n")
-        path.chmod(0o600)
-        self.addCleanup(path.unlink)
+        home = tempfile.TemporaryDirectory()
+        self.addCleanup(home.cleanup)
+        path = os.path.join(home.name, "password")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(PASSWORD + "\n")
+        os.chmod(path, 0o600)
         for method in METHODS:
             with self.subTest(method=method):
                 with sb.ScriptedBroker(scram_script(method, after=sub_after)) as broker:
@@ -91,6 +95,21 @@ class ScramSuccess(unittest.TestCase):
                                     "--password-file", str(path), "-t", "s/#", "-C", "1", "-W", "5"])
                 broker.check()
                 self.assertEqual((r.status, r.stdout, r.stderr), (0, b"hello\n", b""), r)
+
+    def test_method_and_credentials_from_a_profile(self):
+        with tempfile.TemporaryDirectory() as home:
+            os.makedirs(os.path.join(home, "mqtk"))
+            path = os.path.join(home, "mqtk", "scram.conf")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(f'auth-method = SCRAM-SHA-1\nusername = "{USER}"\npassword = "{PASSWORD}"\n')
+            os.chmod(path, 0o600)
+            seen = {}
+            with sb.ScriptedBroker(scram_script("SCRAM-SHA-1", seen=seen, after=pub_after(seen))) as broker:
+                r = t.run_tool(["mqtk-pub", *broker.client_args(), "--profile", "scram", "--no-reconnect",
+                                "-t", "p/b", "-m", "x"], env={"XDG_CONFIG_HOME": home})
+            broker.check()
+        self.assertEqual((r.status, r.stderr), (0, b""), r)
+        self.assertEqual((seen["method"], seen["topic"], seen["has_password"]), ("SCRAM-SHA-1", "p/b", False))
 
 
 class ScramReconnect(unittest.TestCase):
