@@ -5,6 +5,7 @@
 #include "common/file_input.hpp"
 #include "common/profile.hpp"
 #include "common/text_checks.hpp"
+#include "mqtk/client/enhanced_auth.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -226,6 +227,10 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
   app.add_option("--password-file", f.password_file, "Read the password from the first line of FILE (mode 600)")
       ->group(auth);
   app.add_flag("--password-prompt", f.password_prompt, "Ask for the password on the terminal")->group(auth);
+  app.add_option("--auth-method", f.auth_method,
+                 "MQTT 5 enhanced authentication with -u and the password: SCRAM-SHA-1, SCRAM-SHA-256 or "
+                 "SCRAM-SHA-512 (the password then never goes to the broker)")
+      ->group(auth);
   app.add_flag("-c,--no-clean", f.no_clean, "Keep the session: resume it and let the broker keep it")->group(auth);
   app.add_option("-x,--session-expiry", f.session_expiry, "Session expiry in seconds or 'never' (MQTT 5)")
       ->group(auth);
@@ -366,6 +371,17 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     return fail("client id is longer than 65,535 bytes");
   s.username = choice.username;
   s.password = choice.password;
+  // MQTT 5 enhanced authentication: SCRAM with the user name and password above (the client runs it).
+  if (const auto method = pick(app, "--auth-method", f.auth_method, std::nullopt, prof, "auth-method")) {
+    if (!v5)
+      return fail("--auth-method needs MQTT 5: MQTT " + std::string(s.version == protocol::protocol_version::v31
+                                                                        ? "3.1"
+                                                                        : "3.1.1") +
+                  " has no enhanced authentication (AUTH packets)");
+    if (auto problem = client::enhanced_auth_error(*method, s.username, s.password); !problem.empty())
+      return fail(problem);
+    o.auth_method = *method;
+  }
   if (auto problem = control_char_error({{"client id", s.client_id}, {"user name", s.username.value_or("")},
                                          {"will topic", f.will_topic}},
                                         f.allow_control_chars);

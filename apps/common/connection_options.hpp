@@ -31,6 +31,7 @@ struct connection_flags {
   std::string password;
   std::string password_file;
   bool password_prompt = false;
+  std::string auth_method; // --auth-method: MQTT 5 enhanced authentication (SCRAM-SHA-*)
   bool no_clean = false;
   std::string session_expiry; // seconds or "never"
   std::string will_topic;

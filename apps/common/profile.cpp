@@ -31,7 +31,8 @@ bool readable_by_others(const std::string &path) {
 const std::set<std::string> known_keys = {
     "url",         "host",          "port",   "username", "password", "password-file",     "qos",
     "keepalive",   "connect-timeout", "protocol-version", "cafile", "capath", "cert", "key",
-    "key-password-file", "tls-version", "sni"};
+    "key-password-file", "tls-version", "sni",
+    "auth-method"};
 
 constexpr std::size_t max_profile_bytes = 1 << 20;
 

@@ -1,6 +1,8 @@
 // client: one session + one transport + timers on an io_context, with the reconnect policy.
 #include "mqtk/client/client.hpp"
 
+#include "enhanced_auth.hpp"
+
 #include "mqtk/client/backoff.hpp"
 #include "mqtk/client/poison_detector.hpp"
 #include "mqtk/net/transport.hpp"
@@ -105,6 +107,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   boost::asio::io_context &io_;
   kept_options options_;
   client_handler &handler_;
+  std::unique_ptr<detail::enhanced_auth> auth_; // before session_: takes the password out of its options
   protocol::session session_;
   std::unique_ptr<net::connector> connector_;
   std::string setup_error_; // make_connector failed: reported by start()
@@ -139,7 +142,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       : io_(io),
         options_{options.version_pinned, options.reconnect, options.linger, options.write_timeout,
                  options.transport.connect_timeout, std::move(options.debug), options.transport.arrival_timestamps},
-        handler_(handler), session_(std::move(options.session), *this), timer_(io.get_executor()),
+        handler_(handler), auth_(detail::enhanced_auth::take(options)), session_(std::move(options.session), *this), timer_(io.get_executor()),
         reconnect_timer_(io.get_executor()), give_up_timer_(io.get_executor()),
         backoff_(options_.reconnect.initial_delay, options_.reconnect.max_delay, std::random_device{}()),
         poison_(options_.reconnect.poison_limit) {
@@ -147,6 +150,13 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     connector_ = std::move(made.value);
     if (!connector_)
       setup_error_ = std::move(made.error.message);
+    if (auth_) {
+      options_.version_pinned = true; // a fallback to 3.1.1 would drop the authentication
+      if (!auth_->setup_error().empty()) {
+        connector_.reset();
+        setup_error_ = auth_->setup_error();
+      }
+    }
     if (options_.debug)
       tracer_ = std::make_unique<tracer>();
   }
@@ -212,7 +222,10 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     debug("connected to " + transport_->info().remote);
     transport_->set_write_timeout(options_.write_timeout.count() > 0 ? options_.write_timeout
                                                                      : options_.connect_timeout);
-    session_.start(clock::now());
+    if (auth_)
+      session_.start(clock::now(), auth_->method(), auth_->begin());
+    else
+      session_.start(clock::now());
     arm_timer(clock::now() + options_.connect_timeout);
     flush();
     read();
@@ -319,7 +332,9 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       return;
     }
     if (phase_ == phase::connecting && transport_up_ && session_.state() == session_state::connecting) {
-      end_connection({close_kind::connect, "no CONNACK within the connect timeout"}, true);
+      end_connection({close_kind::connect, "no CONNACK within the connect timeout" +
+                                               (auth_ ? auth_->pending_note() : std::string())},
+                     true);
       return;
     }
     if (phase_ != phase::connected || silent_)
@@ -498,6 +513,10 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
 
   // ---- session events ------------------------------------------------------------------------
   void on_connack(const protocol::connack &p) override {
+    if (!protocol::is_error(p.reason) && auth_ && !auth_->on_connack(p)) {
+      finish(auth_->failure()); // at once: nothing (a resent message, say) goes to an unproven server
+      return;
+    }
     if (!protocol::is_error(p.reason)) {
       phase_ = phase::connected;
       ever_connected_ = true;
@@ -518,6 +537,8 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
         "the broker refused the connection: " + protocol::connack_result_text(p.reason, p.return_code);
     if (p.props.reason_string)
       message += ": " + std::string(*p.props.reason_string);
+    if (auth_)
+      message += auth_->refusal_detail(p);
     end_connection({close_kind::refused, message, p.reason}, false);
   }
 
@@ -547,7 +568,22 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     mark_recovered();
     handler_.on_unsuback(p);
   }
-  void on_auth(const protocol::auth &p) override { handler_.on_auth(p); }
+  void on_auth(const protocol::auth &p) override {
+    if (!auth_) {
+      handler_.on_auth(p);
+      return;
+    }
+    const protocol::auth *reply = phase_ == phase::connecting ? auth_->on_auth(p) : nullptr;
+    if (!reply) {
+      end_connection(phase_ == phase::connecting
+                         ? auth_->failure()
+                         : close_reason{close_kind::protocol, "protocol error by the broker: AUTH after CONNACK, "
+                                                              "but we did not ask to re-authenticate"},
+                     false);
+      return;
+    }
+    session_.send_auth(*reply, clock::now());
+  }
   void on_lost(protocol::packet_type type, std::uint16_t id) override { handler_.on_lost(type, id); }
 
   void on_disconnect(const protocol::disconnect &p) override {

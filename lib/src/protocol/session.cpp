@@ -79,7 +79,7 @@ void session::set_version(protocol_version version) {
   decoder_.set_version(version);
 }
 
-void session::start(time_point now) {
+void session::start(time_point now, std::string_view auth_method, bytes_view auth_data) {
   bool resume = false;
   if (started_before_) {
     resume = options_.version == protocol_version::v5 ? options_.session_expiry > 0 : !options_.clean_start;
@@ -123,6 +123,10 @@ void session::start(time_point now) {
       request.props.maximum_packet_size = options_.maximum_packet_size;
     if (options_.topic_alias_maximum != 0)
       request.props.topic_alias_maximum = options_.topic_alias_maximum;
+    if (!auth_method.empty()) {
+      request.props.authentication_method = auth_method;
+      request.props.authentication_data = auth_data;
+    }
   }
   auth_enabled_ = request.props.authentication_method.has_value();
   clean_start_sent_ = request.clean_start;

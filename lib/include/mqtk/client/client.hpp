@@ -43,6 +43,9 @@ struct client_options {
                                               // the keepalive (90 s without keepalive), and the connect
                                               // timeout until CONNACK
   std::function<void(std::string_view)> debug; // receives one line per packet each way; empty: off
+  std::string auth_method; // MQTT 5.0 enhanced authentication: SCRAM-SHA-1, SCRAM-SHA-256 or SCRAM-SHA-512
+                           // with the session's user name and password (which then stays out of
+                           // CONNECT), checked on every connection; empty: none
 };
 
 // Receives what a client reports: the session's events (session_handler) plus connection events.

@@ -92,8 +92,9 @@ public:
   // Starts a connection: resets the decoder and queues CONNECT. On reconnect (not the first call),
   // clean start is 0 when the broker may have kept our session, so in-flight messages can resume.
   // If the broker did not keep it, in-flight messages are reported lost (QoS 1 ones are sent again
-  // as new messages with republish_qos1).
-  void start(time_point now);
+  // as new messages with republish_qos1). A non-empty auth_method (5.0) goes into this CONNECT with
+  // auth_data: enhanced authentication, whose AUTH packets the caller answers (send_auth).
+  void start(time_point now, std::string_view auth_method = {}, bytes_view auth_data = {});
   // Received bytes: copied into the decoder, then every complete packet is processed.
   void receive(bytes_view bytes, time_point now);
   // Writable space for a transport to read into directly (zero copy).
