@@ -191,8 +191,8 @@ struct child_process::impl : std::enable_shared_from_this<child_process::impl> {
       exit_fd.assign(fd);
       exit_fd.async_wait(boost::asio::posix::descriptor_base::wait_read,
                          [weak = weak_from_this()](const boost::system::error_code &ec) {
-                           if (auto self = weak.lock(); self && !ec)
-                             self->try_reap();
+                           if (auto self = weak.lock(); self && !ec && !self->try_reap())
+                             self->poll_exit(); // readable before waitpid could reap it: look again
                          });
       return;
     }

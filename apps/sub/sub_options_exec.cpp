@@ -18,6 +18,27 @@ constexpr std::size_t max_table_bytes = 1024 * 1024;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+// True when every topic filter `inner` matches is matched by `outer` too (subscribing both would
+// bring such messages twice).
+bool covers(std::string_view outer, std::string_view inner) {
+  if (!inner.empty() && inner.front() == '$' && !outer.empty() && (outer.front() == '+' || outer.front() == '#'))
+    return false; // wildcards at the first level do not match $-topics
+  while (true) {
+    const auto outer_end = std::min(outer.size(), outer.find('/'));
+    const auto inner_end = std::min(inner.size(), inner.find('/'));
+    const auto outer_level = outer.substr(0, outer_end), inner_level = inner.substr(0, inner_end);
+    if (outer_level == "#")
+      return true;
+    if (inner_level == "#" || (outer_level != "+" && outer_level != inner_level) || (inner_level == "+" && outer_level != "+"))
+      return false;
+    const bool outer_last = outer_end == outer.size(), inner_last = inner_end == inner.size();
+    if (outer_last || inner_last)
+      return outer_last && inner_last;
+    outer.remove_prefix(outer_end + 1);
+    inner.remove_prefix(inner_end + 1);
+  }
+}
+
 } // namespace
 
 int split_exec_command(int argc, char **argv, exec_options &o) {
@@ -48,7 +69,7 @@ void add_exec_options(CLI::App &app, exec_options &o) {
       ->type_name("SECONDS")
       ->group(group);
   app.add_flag("--ack-after-exec", o.ack_after_exec,
-               "QoS 1/2: acknowledge a message only once its command succeeded (needs -c: redelivered otherwise)")
+               "QoS 1/2: acknowledge a message only once its command succeeded; a failed one comes again (needs -c)")
       ->group(group);
 }
 
@@ -122,9 +143,16 @@ std::string resolve_exec_options(const CLI::App &app, exec_options &o, std::vect
       return error;
     if (auto problem = parse_exec_table(text, o.rules); !problem.empty())
       return "--exec-table '" + o.table_file + "' " + problem;
-    if (filters.empty())
-      for (const auto &rule : o.rules)
-        filters.push_back(rule.filter);
+    if (filters.empty()) { // subscribe to the table's filters, leaving out those another one covers
+      for (std::size_t i = 0; i < o.rules.size(); ++i) {
+        bool covered = false;
+        for (std::size_t j = 0; j < o.rules.size() && !covered; ++j)
+          covered = j != i && covers(o.rules[j].filter, o.rules[i].filter) &&
+                    (!covers(o.rules[i].filter, o.rules[j].filter) || j < i);
+        if (!covered)
+          filters.push_back(o.rules[i].filter);
+      }
+    }
   }
   return {};
 }
