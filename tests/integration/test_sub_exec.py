@@ -112,6 +112,35 @@ class Exec(BrokerCase):
         self.assertEqual(r.stderr, b"mqtk-sub: the command for the message on 'fail/x' failed: exit status 3\n"
                                    b"mqtk-sub: 1 of 3 command(s) failed\n")
 
+    def test_only_matching_messages_run_and_until_ends_after_its_command(self):
+        with start_sub(self.broker, "-t", "m/#", "--until", "--match-payload", "^go", "--exec", "cat; echo") as sub:
+            for payload in ("wait", "go 1", "go 2"):
+                pub(self.broker, "m/x", payload)
+            r = sub.wait(15)
+        self.assertEqual((r.status, r.stdout, r.stderr), (0, b"go 1\n", b""), r)
+
+    def test_deadline_ends_the_run_with_9_and_only_matching_messages_ran(self):
+        start = time.monotonic()
+        with start_sub(self.broker, "-t", "w", "-W", "1.5", "--match-payload", "^run", "--exec", "cat; echo") as sub:
+            pub(self.broker, "w", "skip")
+            pub(self.broker, "w", "run 1")
+            r = sub.wait(15)
+        self.assertEqual((r.status, r.stdout), (9, b"run 1\n"), r)
+        self.assertIn(b"timed out after 1.5 s", r.stderr)
+        self.assertLess(time.monotonic() - start, 10)
+
+    def test_sigint_kills_the_running_commands(self):
+        pidfile = self.path("pid")
+        with start_sub(self.broker, "-t", "int", "--exec", f"echo $$ > {pidfile}; exec sleep 30") as sub:
+            pub(self.broker, "int", "x")
+            pid = int(wait_for_file(pidfile, b"\n"))
+            sub.send_signal(signal.SIGINT)
+            r = sub.wait(10)
+        self.assertEqual(r.status, 130, r)
+        self.assertIn(b"killed by signal 15 (SIGTERM)", r.stderr)
+        with self.assertRaises(ProcessLookupError):
+            os.kill(pid, 0)
+
     def test_exec_table(self):
         table = self.path("table")
         with open(table, "w") as f:
