@@ -81,10 +81,14 @@ void exec_runner::finished(const exec_job &job, const child_result &result) {
 }
 
 int exec_runner::final_status(int status) const {
-  if (dispatch_.failures() == 0)
+  if (!idle()) // the connection ended for good while commands ran: they are killed with the runner
+    print_error(std::to_string(dispatch_.pending()) + " command(s) were still queued or running when the "
+                "connection ended; they are killed" + (o_.ack_after_exec ? " and their messages not acknowledged" : ""));
+  if (dispatch_.failures() > 0)
+    print_error(std::to_string(dispatch_.failures()) + " of " + std::to_string(dispatch_.finished()) +
+                " command(s) failed");
+  if (dispatch_.failures() == 0 && idle())
     return status;
-  print_error(std::to_string(dispatch_.failures()) + " of " + std::to_string(dispatch_.finished()) +
-              " command(s) failed");
   return status == exit_ok ? exit_check_failed : status;
 }
 

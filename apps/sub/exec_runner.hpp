@@ -38,7 +38,8 @@ public:
   // The run is ending unsuccessfully: queued commands are dropped; running ones are killed with
   // kill_running, else they end by themselves (within --exec-timeout).
   void stop(bool kill_running);
-  // Prints the summary when a command failed and turns status 0 into exit_check_failed then.
+  // At the end of the run: prints the summary when a command failed or is still queued or running
+  // (the connection ended for good: they are killed) and turns status 0 into exit_check_failed then.
   int final_status(int status) const;
 
 private:

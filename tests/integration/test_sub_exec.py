@@ -10,6 +10,7 @@ import time
 import unittest
 
 import mqtk_testlib as t
+from mqtk_testlib import scripted_broker as sb
 from sub_helpers import BrokerCase, pub, run_sub, start_sub, unique_id
 
 
@@ -201,6 +202,53 @@ class Exec(BrokerCase):
         # 4. Acknowledged: not delivered again.
         r = run_sub(self.broker, "-i", client_id, "-t", "job/#", *kept, "-W", "1", "--exec", "cat")
         self.assertEqual((r.status, r.stdout), (9, b""), r)
+
+
+
+class ExecScripted(unittest.TestCase):
+    def test_puback_only_after_success_and_the_topic_escaped(self):
+        acks = []
+
+        def script(conn):
+            conn.expect(sb.CONNECT)
+            conn.send(sb.connack())
+            s = conn.expect(sb.SUBSCRIBE)
+            conn.send(sb.suback(s.packet_id, [1]))
+            conn.send(sb.publish("t/\x1b[2J", b"bad", qos=1, packet_id=7))
+            conn.send(sb.publish("t/ok", b"ok", qos=1, packet_id=8))
+            acks.append(conn.expect(sb.PUBACK).packet_id)
+            conn.expect(sb.DISCONNECT)  # no PUBACK for 7 before it
+            conn.wait_closed(5)
+
+        with sb.ScriptedBroker(script) as broker:
+            r = t.run_tool(["mqtk-sub", *broker.client_args(), "-i", unique_id("exec"), "-c", "-q", "1", "-t", "t/#",
+                            "--ack-after-exec", "-C", "2", "--exec", '[ "$(cat)" = ok ]'], timeout=20)
+        self.assertEqual(acks, [8])
+        self.assertEqual(r.status, 10, r)
+        self.assertIn(b"the command for the message on 't/\\x1b[2J' failed: exit status 1; not acknowledged", r.stderr)
+
+    def test_a_broker_exceeding_receive_maximum_is_disconnected(self):
+        # -C 1: Receive Maximum 1; the unacknowledged first message holds it while its command runs,
+        # so the second is a protocol violation: DISCONNECT 0x93, and the command is killed.
+        def script(conn):
+            conn.expect(sb.CONNECT)
+            conn.send(sb.connack())
+            s = conn.expect(sb.SUBSCRIBE)
+            conn.send(sb.suback(s.packet_id, [1]))
+            conn.send(sb.publish("t/1", b"x", qos=1, packet_id=1))
+            conn.send(sb.publish("t/2", b"x", qos=1, packet_id=2))
+            d = conn.expect(sb.DISCONNECT)
+            assert d.body[:1] == b"\x93", d
+            conn.wait_closed(5)
+
+        start = time.monotonic()
+        with sb.ScriptedBroker(script) as broker:
+            r = t.run_tool(["mqtk-sub", *broker.client_args(), "-i", unique_id("exec"), "-c", "-q", "1", "-t", "t/#",
+                            "--ack-after-exec", "-C", "1", "--exec", "sleep 30"], timeout=20)
+        self.assertEqual(r.status, 10, r)
+        self.assertIn(b"1 command(s) were still queued or running when the connection ended; they are killed "
+                      b"and their messages not acknowledged", r.stderr)
+        self.assertLess(time.monotonic() - start, 10)
 
 
 if __name__ == "__main__":
