@@ -68,6 +68,7 @@ bool exec_dispatch::submit(const protocol::publish &m, const std::vector<std::st
   entry.spec.argv = argv;
   entry.spec.stdin_data.assign(protocol::as_chars(m.payload));
   entry.spec.env = message_environment(m);
+  entry.spec.drop_inherited_prefix = "MQTT_"; // a variable the message lacks must not come from our environment
   entry.spec.timeout = timeout_;
   auto &queue = queues_[entry.job.topic];
   const std::string topic = entry.job.topic;

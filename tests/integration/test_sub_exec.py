@@ -43,8 +43,9 @@ class Exec(BrokerCase):
         self.assertEqual(r.status, 0, r)
 
     def test_environment_and_stdin(self):
+        # An MQTT_* variable of mqtk-sub's own environment does not reach the command.
         with start_sub(self.broker, "-t", "env/#", "-q", "1", "-C", "1", "--exec",
-                       'env | grep ^MQTT_ | sort; echo "stdin=$(cat)"') as sub:
+                       'env | grep ^MQTT_ | sort; echo "stdin=$(cat)"', env={"MQTT_MESSAGE_EXPIRY": "stale"}) as sub:
             pub(self.broker, "env/a", "hello", "-q", "1", "-V", "5", "-D", "publish", "content-type", "text/x",
                 "-D", "publish", "response-topic", "re/ply", "-D", "publish", "correlation-data", "id-7",
                 "-D", "publish", "user-property", "k", "v")
