@@ -488,7 +488,6 @@ private:
       return;
     if (exec_ && !exec_->idle())
       return; // exec_runner's on_idle calls again
-
     disconnecting_ = true;
     out_.flush();
     client_.disconnect();
