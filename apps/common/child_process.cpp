@@ -39,13 +39,16 @@ std::string child_result::describe() const {
 namespace {
 
 // The environment for the child: ours with spec.env added or replaced.
-std::vector<std::string> child_environment(const std::vector<std::pair<std::string, std::string>> &extra) {
+std::vector<std::string> child_environment(const std::vector<std::pair<std::string, std::string>> &extra,
+                                           const std::string &drop_prefix) {
   std::map<std::string, std::string> overrides(extra.begin(), extra.end());
   std::vector<std::string> out;
   for (char **e = environ; e && *e; ++e) {
     const std::string entry(*e);
     const auto eq = entry.find('=');
     if (eq != std::string::npos && overrides.count(entry.substr(0, eq)))
+      continue;
+    if (!drop_prefix.empty() && entry.compare(0, drop_prefix.size(), drop_prefix) == 0)
       continue;
     out.push_back(entry);
   }
@@ -106,7 +109,7 @@ struct child_process::impl : std::enable_shared_from_this<child_process::impl> {
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     auto args = spec.argv;
-    auto env = child_environment(spec.env);
+    auto env = child_environment(spec.env, spec.drop_inherited_prefix);
     auto argv = c_strings(args);
     auto envp = c_strings(env);
     const int rc = args.empty() ? EINVAL : ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
@@ -194,8 +197,8 @@ struct child_process::impl : std::enable_shared_from_this<child_process::impl> {
       exit_fd.assign(fd);
       exit_fd.async_wait(boost::asio::posix::descriptor_base::wait_read,
                          [weak = weak_from_this()](const boost::system::error_code &ec) {
-                           if (auto self = weak.lock(); self && !ec)
-                             self->try_reap();
+                           if (auto self = weak.lock(); self && !ec && !self->try_reap())
+                             self->poll_exit(); // readable before waitpid could reap it: look again
                          });
       return;
     }

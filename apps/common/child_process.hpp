@@ -21,6 +21,9 @@ struct child_spec {
   std::string stdin_data;
   // Added to (or replacing in) the tool's environment.
   std::vector<std::pair<std::string, std::string>> env;
+  // Variables of the tool's environment whose names start with this are not passed on ("MQTT_":
+  // only env's MQTT_* reach the child); empty: all are.
+  std::string drop_inherited_prefix;
   // At most this many stdout bytes are kept; the rest is read and dropped (output_truncated).
   std::size_t max_output = 1024 * 1024;
   // Zero: no timeout. Otherwise the process group gets SIGTERM after this, SIGKILL after kill_grace

@@ -14,6 +14,7 @@
 #include "mqtk/protocol/error.hpp"
 #include "mqtk/protocol/topic.hpp"
 #include "sub/batch_pacer.hpp"
+#include "sub/exec_runner.hpp"
 #include "sub/retained_burst.hpp"
 
 #include <CLI/CLI.hpp>
@@ -24,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <unordered_map>
 
 namespace mqtk::apps::sub {
@@ -70,7 +72,16 @@ public:
         views_(rt, o_.views, o_.mode, o_.format, o_.decode, out_),
         burst_(rt, o_.settle,
                {[this](const protocol::publish &p) { return client_.publish(p); }, [this] { end(exit_ok); },
-                [](const std::string &text) { print_warning(text); }}) {}
+                [](const std::string &text) { print_warning(text); }}) {
+    if (o_.exec.enabled()) { // --exec: commands handle the messages, their stdout is the output
+      exec_ = std::make_unique<exec_runner>(rt_, o_.exec, client_, out_);
+      exec_->on_full([this](bool full) {
+        exec_full_ = full;
+        update_reading();
+      });
+      exec_->on_idle([this] { maybe_disconnect(); });
+    }
+  }
 
   void start() {
     rt_.on_interrupt([this] { interrupted(); });
@@ -79,10 +90,8 @@ public:
     // Stdout full (its reader stopped reading): stop reading the broker until it takes output
     // again, so memory holds at most the buffer and one read; TCP pushes back to the broker.
     out_.on_backpressure([this](bool on) {
-      if (on)
-        client_.pause_reading();
-      else
-        client_.resume_reading();
+      out_full_ = on;
+      update_reading();
     });
     out_.on_failure([this](bool broken_pipe, const std::string &error) {
       if (broken_pipe) {
@@ -178,6 +187,13 @@ public:
   }
 
   void on_message(const protocol::publish &m) override {
+    const bool late = ending_;
+    handle_message(m);
+    if (exec_)
+      exec_->settle(m, late);
+  }
+
+  void handle_message(const protocol::publish &m) {
     if (ending_)
       return;
     pacer_.message_handled();
@@ -198,10 +214,17 @@ public:
     const bool matched = o_.matching.match.matches(m.topic, protocol::as_chars(m.payload));
     if (!matched && !o_.matching.print_all)
       return;
-    if (chance_.keep() && !views_.show(m)) {
-      printer_.append(out_.text(), m);
-      out_.commit();
+    bool handled = true;
+    if (chance_.keep()) {
+      if (exec_) {
+        handled = exec_->submit(m);
+      } else if (!views_.show(m)) {
+        printer_.append(out_.text(), m);
+        out_.commit();
+      }
     }
+    if (!handled)
+      return;
     if (matched && o_.matching.until)
       end(exit_ok);
     else if (matched && o_.count != 0 && ++printed_ >= o_.count)
@@ -287,6 +310,8 @@ public:
     if (status == exit_ok && unacknowledged > 0)
       status = exit_incomplete;
     views_.finish();
+    if (exec_)
+      status = exec_->final_status(status);
     finish_output(status);
   }
 
@@ -446,7 +471,17 @@ private:
     status_ = status;
     burst_.cancel();
     deadline_.cancel();
+    if (exec_ && status != exit_ok) // exit_ok: the queued commands still run, then DISCONNECT
+      exec_->stop(status == exit_interrupted);
     maybe_disconnect();
+  }
+
+  // Reading the broker pauses while stdout or the command queue is full.
+  void update_reading() {
+    if (out_full_ || exec_full_)
+      client_.pause_reading();
+    else
+      client_.resume_reading();
   }
 
   void maybe_disconnect() {
@@ -455,6 +490,8 @@ private:
     const bool clears_left = !clears_.empty() || !clearing_.empty();
     if (*status_ == exit_ok && clears_left && client_.connected())
       return;
+    if (exec_ && !exec_->idle())
+      return; // exec_runner's on_idle calls again
     disconnecting_ = true;
     out_.flush();
     client_.disconnect();
@@ -467,6 +504,8 @@ private:
   message_printer printer_;
   output_buffer out_;
   output_watch out_watch_; // ends the run at once when the reader of a stdout pipe goes away
+  std::unique_ptr<exec_runner> exec_; // --exec / --exec-table; null otherwise
+  bool out_full_ = false, exec_full_ = false; // reading paused for stdout / for the command queue
   batch_pacer pacer_;
   runtime::timer deadline_;
   sub_views views_; // --watch, --message-rate
@@ -514,6 +553,7 @@ int main(int argc, char **argv) {
   // (20), holds the rest of a retained burst in a queue of 1,000 and drops what does not fit.
   client_options.session.receive_maximum =
       static_cast<std::uint16_t>(options.count != 0 ? std::min<std::uint64_t>(options.count, 65534) : 65534);
+  client_options.session.defer_inbound_acks = options.exec.ack_after_exec;
   if (options.connection.debug)
     client_options.debug = [](std::string_view line) { print_debug(line); };
   if (options.mode == output_mode::format && options.format.uses('A'))

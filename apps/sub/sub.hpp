@@ -3,6 +3,7 @@
 #include "common/connection_options.hpp"
 #include "sub/format_template.hpp"
 #include "sub/message_printer.hpp"
+#include "sub/sub_options_exec.hpp"
 #include "sub/sub_options_match.hpp"
 #include "sub/sub_views.hpp"
 
@@ -41,6 +42,7 @@ struct sub_options {
   bool allow_partial = false;
   match_options matching; // --until, --match-*, --print-all
   view_options views;     // --watch, --watch-limit, --message-rate
+  exec_options exec;      // --exec, -- COMMAND, --exec-table, --jobs, --exec-timeout, --ack-after-exec
 
   // True when the flags ask for something only MQTT 5 can carry.
   bool wants_v5() const noexcept {

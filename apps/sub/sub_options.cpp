@@ -141,9 +141,14 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
 
   add_match_options(app, o.matching);
   add_view_options(app, o.views);
+  add_exec_options(app, o.exec);
+  argc = split_exec_command(argc, argv, o.exec); // -- COMMAND ARGS...
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
   if (auto problem = resolve_match_options(app, o.matching, o.topics); !problem.empty())
+    return usage(problem);
+  if (auto problem = resolve_exec_options(app, o.exec, o.topics, o.qos,
+                                            o.connection.no_clean && o.connection.session_expiry != "0"); !problem.empty())
     return usage(problem);
 
   const int output_modes =

@@ -706,6 +706,13 @@ protocol::send_result client::unsubscribe(const protocol::unsubscribe &request) 
   return result;
 }
 
+std::error_code client::acknowledge_inbound(std::uint16_t packet_id) {
+  auto ec = impl_->session_.acknowledge_inbound(packet_id, std::chrono::steady_clock::now());
+  if (!ec)
+    impl_->flush();
+  return ec;
+}
+
 void client::disconnect(const protocol::disconnect &request) { impl_->disconnect(request); }
 void client::abort() { impl_->abort(); }
 void client::go_silent() { impl_->go_silent(); }

@@ -85,6 +85,10 @@ bool session::resolve_inbound_alias(protocol::publish &p) {
 void session::handle_publish(protocol::publish &p, time_point now) {
   if (!resolve_inbound_alias(p))
     return;
+  if (options_.defer_inbound_acks && p.qos != qos::at_most_once) {
+    handle_deferred_publish(p, now);
+    return;
+  }
   if (p.qos == qos::exactly_once) {
     const bool duplicate = std::find(inbound_qos2_.begin(), inbound_qos2_.end(), p.packet_id) != inbound_qos2_.end();
     if (!duplicate) {
@@ -249,6 +253,7 @@ void session::resend_inflight(time_point now) {
 
 void session::restart_inflight(time_point now) {
   inbound_qos2_.clear();
+  deferred_acks_.clear(); // the broker forgot them: it will neither resend nor expect an acknowledgement
   for (auto it = outbound_.begin(); it != outbound_.end();) {
     const auto next = std::next(it);
     if (options_.republish_qos1 && it->qos == qos::at_least_once) {

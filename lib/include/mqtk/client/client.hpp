@@ -87,6 +87,9 @@ public:
   protocol::send_result subscribe(const protocol::subscribe &request);
   // Queues an UNSUBSCRIBE; see protocol::session::unsubscribe.
   protocol::send_result unsubscribe(const protocol::unsubscribe &request);
+  // Acknowledges an inbound QoS 1/2 message held back by session_options::defer_inbound_acks; see
+  // protocol::session::acknowledge_inbound. Flushes output.
+  std::error_code acknowledge_inbound(std::uint16_t packet_id);
   // Sends DISCONNECT, waits for the broker to close, then on_closed(normal); after linger it closes
   // anyway (a write the broker does not take is abandoned).
   void disconnect(const protocol::disconnect &request = {});

@@ -49,6 +49,7 @@ struct session_options {
   std::chrono::milliseconds response_timeout{0}; // how long an unanswered QoS 1/2 PUBLISH, SUBSCRIBE or
                                             // UNSUBSCRIBE may wait for the broker's next acknowledgement,
                                             // counted once our output is written; 0: no limit
+  bool defer_inbound_acks = false;          // inbound QoS 1/2: PUBACK/PUBREC only from acknowledge_inbound()
 };
 
 // What the broker granted in CONNACK, with the defaults the spec gives for absent properties.
@@ -135,6 +136,13 @@ public:
   std::error_code send_auth(const protocol::auth &request, time_point now);
   // Queues DISCONNECT with a reason (properties 5.0 only) and enters closing.
   void disconnect(const protocol::disconnect &request, time_point now);
+  // With defer_inbound_acks: the caller has handled inbound QoS 1/2 packet_id; queues its PUBACK
+  // (QoS 1) or PUBREC (QoS 2). While disconnected the acknowledgement waits for the broker's resend
+  // of that id after a reconnect with session present. invalid_argument: the id is not awaiting one
+  // (never deferred, already acknowledged, or dropped because the broker did not keep the session).
+  std::error_code acknowledge_inbound(std::uint16_t packet_id, time_point now);
+  // Inbound QoS 1/2 messages delivered and not yet acknowledged (defer_inbound_acks).
+  std::size_t deferred_inbound() const noexcept { return deferred_acks_.size(); }
 
   // Bytes waiting to be written, in order.
   bytes_view output() const noexcept { return {out_.data(), out_.size()}; }
@@ -173,6 +181,8 @@ private:
   void handle(packet &p, time_point now);
   void handle_connack(const connack &p, time_point now);
   void handle_publish(protocol::publish &p, time_point now);
+  void handle_deferred_publish(const protocol::publish &p, time_point now);
+  void send_inbound_ack(std::uint16_t packet_id, enum qos qos, time_point now);
   void handle_puback(const puback &p);
   void handle_pubrec(const pubrec &p, time_point now);
   void handle_pubrel(const pubrel &p, time_point now);
@@ -237,6 +247,13 @@ private:
 
   // Inbound QoS 2 ids waiting for PUBREL (delivered once, duplicates suppressed).
   std::vector<std::uint16_t> inbound_qos2_;
+  // defer_inbound_acks: inbound QoS 1/2 ids delivered, not yet acknowledged, by id. done: the
+  // caller acknowledged while disconnected; the broker's resend after the reconnect is answered.
+  struct deferred_ack {
+    enum qos qos;
+    bool done;
+  };
+  std::unordered_map<std::uint16_t, deferred_ack> deferred_acks_;
   // Inbound topic aliases (index = alias - 1).
   std::vector<std::string> inbound_aliases_;
   // Outbound topic aliases.
