@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/endpoint_layers.hpp"
+#include "common/tls_flags.hpp"
 #include "mqtk/client/client.hpp"
 
 #include <CLI/App.hpp>
@@ -43,6 +44,7 @@ struct connection_flags {
   std::string tls_version;
   std::vector<std::string> alpn;
   std::string sni;
+  tls_identity_flags tls_identity; // --crlfile, --pin-sha256, --tls-info, --tls-keylog, --pkcs12, --psk
   std::vector<std::string> ws_headers;
   double connect_timeout = 10;
   double reconnect_timeout = -1; // < 0: the tool's default
