@@ -66,6 +66,12 @@ class TlsInfo(unittest.TestCase):
         self.assertEqual(leaf["spki_sha256"], self.pin)
         self.assertNotIn("TLS localhost", r.stderr.decode())
 
+    def test_bench_reports_the_first_handshake_per_broker_only(self):
+        r = t.run_tool(["mqtk-bench", "conn", "-L", self.url, "--cafile", self.tls.ca_cert, "--tls-info", "-C", "4",
+                        "-D", "0.2"], timeout=30)
+        self.assertEqual(r.status, 0, r)
+        self.assertEqual(r.stderr.decode().count(": TLS localhost:"), 1, r.stderr)
+
     def test_insecure_report_says_not_verified_and_ip_sends_no_sni(self):
         r = t.run_tool(["mqtk-pub", "-L", f"mqtts://127.0.0.1:{self.broker.tls_port}", "--insecure", "--tls-info",
                         "--tls-version", "1.2", "-t", "c", "-m", "x"], timeout=15)
