@@ -66,6 +66,20 @@ class TlsInfo(unittest.TestCase):
         self.assertEqual(leaf["spki_sha256"], self.pin)
         self.assertNotIn("TLS localhost", r.stderr.decode())
 
+    def test_broker_text_is_escaped_on_the_terminal(self):
+        # A self-signed certificate whose SAN holds an escape sequence (clear screen).
+        cert, key = os.path.join(self.dir.name, "hostile.crt"), os.path.join(self.dir.name, "hostile.key")
+        r = t.run_tool(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,DNS:evil\x1b[2Jx"], timeout=30)
+        self.assertEqual(r.status, 0, r)
+        with t.TlsConnackServer(cert, key, ssl.TLSVersion.TLSv1_3) as server:
+            r = t.run_tool(["mqtk-pub", "-L", f"mqtts://localhost:{server.port}", "--insecure", "--tls-info", "-V", "5",
+                            "-t", "c", "-m", "x"], timeout=15)
+        self.assertEqual(r.status, 0, r)
+        self.assertNotIn(b"\x1b", r.stderr)
+        self.assertIn("TLS   SANs DNS:localhost, DNS:evil\\x1b[2Jx", r.stderr.decode())
+
     def test_bench_reports_the_first_handshake_per_broker_only(self):
         r = t.run_tool(["mqtk-bench", "conn", "-L", self.url, "--cafile", self.tls.ca_cert, "--tls-info", "-C", "4",
                         "-D", "0.2"], timeout=30)
