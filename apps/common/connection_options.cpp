@@ -122,7 +122,9 @@ std::vector<endpoint_layer> broker_flag_layers(const CLI::App &app, const connec
 // connection, WebSocket headers without WebSocket, a password without a user name before MQTT 5.
 std::string broker_error(const connection_flags &f, const endpoint_choice &choice, protocol::protocol_version version) {
   const net::scheme kind = choice.endpoint.kind;
-  const char *tls_flag = f.insecure              ? "--insecure"
+  const char *tls_flag = tls_identity_flag(f.tls_identity);
+  if (!tls_flag)
+    tls_flag = f.insecure              ? "--insecure"
                          : !f.cafile.empty()      ? "--cafile"
                          : !f.capath.empty()      ? "--capath"
                          : !f.cert.empty()        ? "--cert"
@@ -249,9 +251,12 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
   app.add_option("--key", f.key, "PEM private key of --cert")->group(tls);
   app.add_option("--key-password-file", f.key_password_file, "File holding the passphrase of --key")->group(tls);
   app.add_flag("--insecure", f.insecure, "Do not verify the server certificate or host name (warns)")->group(tls);
-  app.add_option("--tls-version", f.tls_version, "Minimum TLS version: tlsv1.2 (default) or tlsv1.3")->group(tls);
+  app.add_option("--tls-version", f.tls_version,
+                 "TLS versions: 1.2, 1.3, 1.2+ (1.2 or later), tlsv1.2 (1.2+, the default) or tlsv1.3")
+      ->group(tls);
   app.add_option("--alpn", f.alpn, "ALPN protocol to offer (repeatable)")->group(tls)->allow_extra_args(false);
   app.add_option("--sni", f.sni, "Server name to send and verify instead of the host")->group(tls);
+  add_tls_identity_options(app, f.tls_identity, tls);
 }
 
 resolved_connection resolve_connection(const CLI::App &app, const connection_flags &f, const environment &env,
@@ -325,7 +330,8 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   }
   // As with mosquitto_pub: -h/-p use TLS when a CA or client certificate is given.
   const bool tls_wanted = !f.cafile.empty() || !f.capath.empty() || !f.cert.empty() || from_profile("cafile") ||
-                          from_profile("capath") || from_profile("cert");
+                          from_profile("capath") || from_profile("cert") ||
+                          tls_identity_wants_tls(f.tls_identity);
   out.layers = {flag_layer, env_layer, profile_layer};
   out.tls_wanted = tls_wanted;
   std::string list_error;
@@ -472,13 +478,13 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   }
   if (const std::string version_text = tls_value("--tls-version", f.tls_version, "tls-version");
       !version_text.empty()) {
-    if (version_text == "tlsv1.2" || version_text == "1.2")
-      tls.min_version = net::tls_version::v1_2;
-    else if (version_text == "tlsv1.3" || version_text == "1.3")
-      tls.min_version = net::tls_version::v1_3;
-    else
-      return fail("TLS version '" + shown(version_text) + "' is not tlsv1.2 or tlsv1.3");
+    if (!parse_tls_version_range(version_text, tls.min_version, tls.max_version))
+      return fail("TLS version '" + shown(version_text) + "' is not one of 1.2, 1.3, 1.2+, tlsv1.2, tlsv1.3");
   }
+  if (auto problem = resolve_tls_identity(f.tls_identity, tls_identity_env::from_process(),
+                                          {given(app, "--json"), given(app, "--json") || defaults.tool == "bench"}, o.transport);
+      !problem.empty())
+    return fail(problem);
   for (const endpoint_choice &broker : choices)
     if (auto problem = broker_error(f, broker, s.version); !problem.empty())
       return fail(problem);

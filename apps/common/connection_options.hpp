@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/endpoint_layers.hpp"
+#include "common/tls_flags.hpp"
 #include "mqtk/client/client.hpp"
 
 #include <CLI/App.hpp>
@@ -44,6 +45,7 @@ struct connection_flags {
   std::string tls_version;
   std::vector<std::string> alpn;
   std::string sni;
+  tls_identity_flags tls_identity; // --crlfile, --pin-sha256, --tls-info, --tls-keylog, --pkcs12, --psk
   std::vector<std::string> ws_headers;
   double connect_timeout = 10;
   double ack_timeout = 30;       // --ack-timeout: seconds without any acknowledgement; 0: no limit

@@ -22,11 +22,6 @@ std::string trim(const std::string &text) {
   return text.substr(first, last - first + 1);
 }
 
-// True when the group or others may read path.
-bool readable_by_others(const std::string &path) {
-  struct stat st{};
-  return ::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) != 0;
-}
 
 const std::set<std::string> known_keys = {
     "url",         "host",          "port",   "username", "password", "password-file",     "qos",
@@ -101,6 +96,11 @@ profile load_profile(const std::string &path) {
   if (result.error.empty() && result.values.count("password") != 0 && readable_by_others(path))
     result.error = "profile " + path + " holds a password and others can read it (chmod 600 it)";
   return result;
+}
+
+bool readable_by_others(const std::string &path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) != 0;
 }
 
 bool read_secret_file(const std::string &path, std::string &secret, std::string &error) {

@@ -27,6 +27,9 @@ profile load_profile(const std::string &path);
 // Returns false and sets error on failure.
 bool read_secret_file(const std::string &path, std::string &secret, std::string &error);
 
+// True when the group or others may read or write path.
+bool readable_by_others(const std::string &path);
+
 // Asks for a password on the terminal without echo; false when there is no terminal.
 bool prompt_password(const std::string &prompt, std::string &password);
 

@@ -91,6 +91,8 @@ std::string parse_headers(const std::vector<std::string> &lines,
 // connectors of a fleet (one per mqtk-bench client) then share one copy instead of 350 bytes each.
 std::shared_ptr<const connect_settings> shared_settings(std::shared_ptr<connect_settings> settings) {
   const connect_settings &c = *settings;
+  if (c.on_tls_handshake)
+    return settings; // a callback cannot be compared: such settings are never shared
   std::string key = to_url(c.target, true) + '\n' + c.target.unix_path + '\n' + std::to_string(c.timeout.count()) +
                     '\n' + c.ws_subprotocol + '\n' + c.local_address + '\n' +
                     std::to_string(reinterpret_cast<std::uintptr_t>(c.tls.get())) +
@@ -118,6 +120,7 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
   settings->ws_subprotocol = options.ws_subprotocol;
   settings->arrival_timestamps = options.arrival_timestamps;
   settings->tls_release_idle_buffers = options.tls_release_idle_buffers;
+  settings->on_tls_handshake = options.on_tls_handshake;
   if (ep.kind == scheme::unix_socket) {
     settings->display = "unix socket " + ep.unix_path;
     if (ep.unix_path.empty()) {

@@ -6,6 +6,7 @@
 #include "mqtk/net/url.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -21,6 +22,7 @@ struct connect_settings {
   std::string display;                                         // host_port(target), for messages
   std::chrono::milliseconds timeout{0};                        // connect timeout; <= 0: none
   std::shared_ptr<tls_context> tls;                            // set for mqtts and wss
+  std::function<void(const tls_report &)> on_tls_handshake;    // transport_options::on_tls_handshake
   std::vector<std::pair<std::string, std::string>> ws_headers; // parsed "Name: value" entries
   std::string ws_subprotocol;                                  // Sec-WebSocket-Protocol to request
   bool arrival_timestamps = false;                             // transport_options::arrival_timestamps

@@ -1,5 +1,6 @@
 // Loading TLS material, per-connection verification settings and TLS failure messages.
 #include "tls_context.hpp"
+#include "tls_identity.hpp"
 
 #include "openssl_loader.hpp"
 
@@ -134,7 +135,7 @@ std::string load(tls_context &context) {
                                 static_cast<unsigned>(wire.size())) != 0)
       return "cannot set ALPN protocols: " + openssl_reason();
   }
-  return {};
+  return load_identity(context);
 }
 
 // The address part of an IP literal (IPv6 zone dropped); empty if host is not an IP literal.
@@ -172,6 +173,7 @@ std::string cache_key(const tls_options &o) {
     key += '\0';
     key += protocol;
   }
+  append_identity_key(o, key);
   return key;
 }
 

@@ -19,8 +19,13 @@ namespace mqtk::net::detail {
 struct tls_context {
   // A TLS client context with nothing loaded yet.
   explicit tls_context(tls_options o) : ssl(boost::asio::ssl::context::tls_client), options(std::move(o)) {}
+  tls_context(const tls_context &) = delete;
+  tls_context &operator=(const tls_context &) = delete;
+  // Closes the key log.
+  ~tls_context();
   boost::asio::ssl::context ssl; // the SSL_CTX: trust store, client certificate, versions, ALPN
   tls_options options;           // what it was loaded from (sni, insecure are applied per connection)
+  int keylog_fd = -1;            // options.keylog_file opened for appending; -1: no key log
 };
 
 // The context for options: the one already loaded in this process for the same options while any connector still holds it, else a new one. On failure returns null and sets

@@ -4,6 +4,7 @@
 #include "cores.hpp"
 #include "tcp_core.hpp"
 #include "tls_context.hpp"
+#include "tls_identity.hpp"
 #include "tls_socket_bio.hpp"
 
 #include <boost/asio/post.hpp>
@@ -154,6 +155,10 @@ private:
     errno = 0;
     const int result = SSL_do_handshake(ssl_.get());
     if (result == 1) {
+      if (auto problem = finish_handshake(ssl_.get(), *settings_)) {
+        connect_failed(std::move(*problem));
+        return;
+      }
       release_idle_buffers();
       connect_succeeded();
       return;

@@ -3,6 +3,7 @@
 #include "cores.hpp"
 #include "tcp_core.hpp"
 #include "tls_context.hpp"
+#include "tls_identity.hpp"
 
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/buffers_range.hpp>
@@ -60,6 +61,11 @@ protected:
                                            self->ws_.next_layer().native_handle()));
           return;
         }
+        if (!ec && self->connecting())
+          if (auto problem = finish_handshake(self->ws_.next_layer().native_handle(), *self->settings_)) {
+            self->connect_failed(std::move(*problem));
+            return;
+          }
         if (self->step_ok(ec))
           self->upgrade();
       });

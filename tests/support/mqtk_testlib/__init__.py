@@ -13,14 +13,16 @@ from .aedes import AEDES_DIR, Aedes
 from .broker import BrokerError, use_broker
 from .mosquitto import Mosquitto, TlsListener, mosquitto_supports_websockets, mosquitto_version
 from .ports import LOOPBACK, free_port, port_accepts, unix_socket_accepts, wait_until
-from .tls import TlsMaterial, tls_material
+from .tls_server import TlsConnackServer
+from .tls import P12_PASSWORD, PskListener, TlsMaterial, spki_sha256, tls_material
 from .tools import (REPO_ROOT, Background, ToolNotFound, ToolResult, ToolTimeout, build_dir,
                     find_tool, mosquitto_pub, mosquitto_sub, run_tool, start_mosquitto_sub,
                     start_tool, tool_env, tool_exists)
 
 __all__ = [
-    "AEDES_DIR", "Aedes", "Background", "BrokerError", "LOOPBACK", "Mosquitto", "REPO_ROOT",
-    "TlsListener", "TlsMaterial", "ToolNotFound", "ToolResult", "ToolTimeout", "build_dir",
+    "AEDES_DIR", "Aedes", "Background", "BrokerError", "LOOPBACK", "Mosquitto", "P12_PASSWORD", "PskListener",
+    "REPO_ROOT", "spki_sha256",
+    "TlsConnackServer", "TlsListener", "TlsMaterial", "ToolNotFound", "ToolResult", "ToolTimeout", "build_dir",
     "find_tool", "free_port", "mosquitto_pub", "mosquitto_sub", "mosquitto_supports_websockets",
     "mosquitto_version", "port_accepts", "run_tool", "start_mosquitto_sub", "start_tool",
     "tls_material", "tool_env", "tool_exists", "unix_socket_accepts", "use_broker", "wait_until",

@@ -1,7 +1,10 @@
 """Test certificates made with the `openssl` command (OpenSSL 3.0 in Debian 12): EC P-256 keys,
-a CA, server certificates good, wrong-named and expired, a second (unknown) CA, client certs."""
+a CA, server certificates good, wrong-named, expired and revoked (with the CA's CRL), a second
+(unknown) CA, a self-signed server certificate, client certs (also as a PKCS#12 bundle)."""
 
+import base64
 import dataclasses
+import hashlib
 import os
 import shutil
 import subprocess
@@ -71,6 +74,11 @@ class TlsMaterial:
     untrusted_server_cert / _key     like server_cert but signed by the other CA
     client_cert / client_key         CN=mqtk-client, clientAuth, signed by the CA
     untrusted_client_cert / _key     CN=mqtk-client, signed by the other CA
+    revoked_server_cert / _key       like server_cert, by the CA, then revoked
+    self_signed_cert / _key          CN=localhost with the SANs of server_cert, signed by itself
+    crl                              the CA's CRL (PEM) listing revoked_server_cert
+    client_p12                       client_cert, client_key and ca_cert as PKCS#12 (mode 600),
+                                     password P12_PASSWORD
     """
     dir: str
     ca_cert: str
@@ -89,6 +97,12 @@ class TlsMaterial:
     client_key: str
     untrusted_client_cert: str
     untrusted_client_key: str
+    revoked_server_cert: str
+    revoked_server_key: str
+    self_signed_cert: str
+    self_signed_key: str
+    crl: str
+    client_p12: str
 
     def listener(self, server="server", require_certificate=False, **kwargs):
         """A mosquitto TlsListener serving <server>_cert ("server", "wrong_name", "expired",
@@ -96,6 +110,9 @@ class TlsMaterial:
         return TlsListener(cafile=self.ca_cert, certfile=getattr(self, f"{server}_cert"),
                            keyfile=getattr(self, f"{server}_key"),
                            require_certificate=require_certificate, **kwargs)
+
+
+P12_PASSWORD = "p12 secret"
 
 
 def _openssl(*args, cwd):
@@ -150,23 +167,31 @@ class _Ca:
                  cwd=self.dir)
         return cert, key
 
+    def revoke(self, cert, crl):
+        _openssl("ca", "-batch", "-config", self.config, "-cert", self.cert, "-keyfile", self.key,
+                 "-revoke", cert, cwd=self.dir)
+        _openssl("ca", "-batch", "-config", self.config, "-cert", self.cert, "-keyfile", self.key,
+                 "-gencrl", "-crldays", "30", "-md", "sha256", "-out", crl, cwd=self.dir)
+
 
 def tls_material(dir):
     """Creates (or reuses, when already complete) the test certificates in dir; returns TlsMaterial."""
     dir = os.path.abspath(dir)
     os.makedirs(dir, exist_ok=True)
-    fields = [f.name for f in dataclasses.fields(TlsMaterial) if f.name != "dir"]
+    fields = [f.name for f in dataclasses.fields(TlsMaterial) if f.name not in ("dir", "crl", "client_p12")]
     names = {
         "ca": "ca", "server": "server", "wrong_name": "wrong-name", "expired": "expired",
         "other_ca": "other-ca", "untrusted_server": "untrusted-server", "client": "client",
-        "untrusted_client": "untrusted-client",
+        "untrusted_client": "untrusted-client", "revoked_server": "revoked-server",
+        "self_signed": "self-signed",
     }
 
     def path_of(field):
         stem, kind = field.rsplit("_", 1)
         return os.path.join(dir, f"{names[stem]}.{'crt' if kind == 'cert' else 'key'}")
 
-    material = TlsMaterial(dir=dir, **{f: path_of(f) for f in fields})
+    material = TlsMaterial(dir=dir, crl=os.path.join(dir, "ca.crl"), client_p12=os.path.join(dir, "client.p12"),
+                           **{f: path_of(f) for f in fields})
     done = os.path.join(dir, ".complete")
     if os.path.exists(done):
         return material
@@ -180,8 +205,47 @@ def tls_material(dir):
     other.issue("untrusted-server", "localhost", "server_ext")
     ca.issue("client", "mqtk-client", "client_ext")
     other.issue("untrusted-client", "mqtk-client", "client_ext")
-    for f in fields:
+    revoked, _ = ca.issue("revoked-server", "localhost", "server_ext")
+    ca.revoke(revoked, "ca.crl")
+    _key("self-signed.key", dir)
+    _openssl("req", "-x509", "-new", "-config", ca.config, "-key", "self-signed.key", "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "30", "-out", "self-signed.crt",
+             cwd=dir)
+    _openssl("pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key", "-certfile", "ca.crt",
+             "-out", "client.p12", "-passout", f"pass:{P12_PASSWORD}", cwd=dir)
+    os.chmod(material.client_p12, 0o600)
+    for f in fields + ["crl", "client_p12"]:
         if not os.path.exists(getattr(material, f)):
             raise AssertionError(f"tls_material: {getattr(material, f)} was not created")
     open(done, "w").close()
     return material
+
+
+@dataclasses.dataclass
+class PskListener:
+    """A mosquitto TLS-PSK listener (no certificate): psk_hint and a psk_file of identity:hexkey
+    lines, written into dir. Pass as Mosquitto(tls=PskListener(...))."""
+    dir: str
+    keys: dict  # {"identity": "hexkey"}
+    hint: str = "mqtk-test"
+    tls_version: str = None  # e.g. "tlsv1.2"; None: 1.2 and 1.3
+
+    def config_lines(self):
+        path = os.path.join(self.dir, "psk_file")
+        with open(path, "w") as f:
+            f.write("".join(f"{identity}:{key}\n" for identity, key in self.keys.items()))
+        os.chmod(path, 0o600)
+        lines = [f"psk_hint {self.hint}", f"psk_file {path}"]
+        if self.tls_version:
+            lines.append(f"tls_version {self.tls_version}")
+        return lines
+
+
+def spki_sha256(cert):
+    """base64 SHA-256 of cert's SubjectPublicKeyInfo (what --pin-sha256 takes), by the openssl command."""
+    dir = os.path.dirname(cert)
+    pem = _openssl("x509", "-in", cert, "-pubkey", "-noout", cwd=dir)
+    exe = shutil.which("openssl")
+    der = subprocess.run([exe, "pkey", "-pubin", "-outform", "DER"], input=pem, capture_output=True,
+                         timeout=60, check=True).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()

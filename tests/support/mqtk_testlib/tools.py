@@ -14,7 +14,8 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 # Settings the tools read from the environment (GUIDE section 4); removed so the caller's shell
 # cannot change what a test does. A test sets them again through env= when it means to.
-_TOOL_ENV_VARS = ("MQTK_URL", "MQTK_HOST", "MQTK_PORT", "MQTK_USERNAME", "MQTK_PASSWORD")
+_TOOL_ENV_VARS = ("MQTK_URL", "MQTK_HOST", "MQTK_PORT", "MQTK_USERNAME", "MQTK_PASSWORD", "SSLKEYLOGFILE",
+                  "MQTK_PKCS12_PASSWORD")
 
 ToolResult = collections.namedtuple("ToolResult", "status stdout stderr")
 ToolResult.__doc__ = "status (exit code; -N when killed by signal N), stdout bytes, stderr bytes."

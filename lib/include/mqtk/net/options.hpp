@@ -1,15 +1,20 @@
 #pragma once
 
+#include "mqtk/net/tls_report.hpp"
+
+#include <array>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace mqtk::net {
 
-// Lowest TLS protocol version accepted.
+// A TLS protocol version (the bounds of tls_options' range).
 enum class tls_version {
-  v1_2, // TLS 1.2 or 1.3 (the default)
-  v1_3, // TLS 1.3 only
+  v1_2, // TLS 1.2
+  v1_3, // TLS 1.3
 };
 
 // TLS settings (the --cafile ... --sni flags). Loaded once per connector, shared by its connections.
@@ -23,6 +28,15 @@ struct tls_options {
   std::vector<std::string> alpn;               // ALPN protocol names offered, in preference order
   std::string sni;       // server name sent (SNI) and verified instead of the URL's host
   bool insecure = false; // skip chain and host-name verification (the app prints a warning)
+  // Issue 13's identities and checks (tls_identity.cpp); each is part of the context cache key.
+  tls_version max_version = tls_version::v1_3;          // highest version offered
+  std::string crlfile;                                  // PEM CRLs checked for the peer's certificate
+  std::vector<std::array<std::uint8_t, 32>> pins;       // accepted SHA-256 digests of the peer's SPKI
+  std::string keylog_file;                              // NSS key-log lines appended here (0600)
+  std::string pkcs12;                                   // PKCS#12 bundle: client cert, key and chain
+  std::string pkcs12_password;                          // its password (may be empty)
+  std::string psk_identity;                             // TLS-PSK identity; set with psk
+  std::vector<std::uint8_t> psk;                        // the pre-shared key
 };
 
 // Everything a connector needs besides the endpoint.
@@ -30,6 +44,8 @@ struct transport_options {
   std::chrono::milliseconds connect_timeout{10'000}; // covers DNS, connect, TLS and WebSocket
                                                      // handshakes; zero or negative: no limit
   tls_options tls;                                   // used by mqtts:// and wss://
+  std::function<void(const tls_report &)> on_tls_handshake; // called after each TLS handshake that
+                                                            // passed every check (--tls-info)
   std::vector<std::string> ws_headers;               // extra upgrade request headers, "Name: value"
   std::string ws_subprotocol = "mqtt";               // Sec-WebSocket-Protocol; empty: not sent
   bool arrival_timestamps = false; // plain TCP: the kernel stamps each read (transport::read_arrival_ns)
