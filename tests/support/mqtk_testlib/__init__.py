@@ -12,6 +12,7 @@ subclasses), never skip. See each module for the details.
 from .aedes import AEDES_DIR, Aedes
 from .broker import BrokerError, use_broker
 from .mosquitto import Mosquitto, TlsListener, mosquitto_supports_websockets, mosquitto_version
+from .proxies import Danted, ScriptedHttpProxy, ScriptedSocks5, SilentProxy, Tinyproxy
 from .ports import LOOPBACK, free_port, port_accepts, unix_socket_accepts, wait_until
 from .tls import TlsMaterial, tls_material
 from .tools import (REPO_ROOT, Background, ToolNotFound, ToolResult, ToolTimeout, build_dir,
@@ -19,7 +20,8 @@ from .tools import (REPO_ROOT, Background, ToolNotFound, ToolResult, ToolTimeout
                     start_tool, tool_env, tool_exists)
 
 __all__ = [
-    "AEDES_DIR", "Aedes", "Background", "BrokerError", "LOOPBACK", "Mosquitto", "REPO_ROOT",
+    "AEDES_DIR", "Aedes", "Background", "BrokerError", "Danted", "LOOPBACK", "Mosquitto", "REPO_ROOT",
+    "ScriptedHttpProxy", "ScriptedSocks5", "SilentProxy", "Tinyproxy",
     "TlsListener", "TlsMaterial", "ToolNotFound", "ToolResult", "ToolTimeout", "build_dir",
     "find_tool", "free_port", "mosquitto_pub", "mosquitto_sub", "mosquitto_supports_websockets",
     "mosquitto_version", "port_accepts", "run_tool", "start_mosquitto_sub", "start_tool",
