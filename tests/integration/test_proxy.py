@@ -224,5 +224,18 @@ class Proxies(unittest.TestCase):
         self.assertIn(b"ALL_PROXY: proxy URL: unknown scheme", r.stderr)
 
 
+
+class ManPages(unittest.TestCase):
+    def test_every_page_has_the_same_proxies_section_before_exit_status(self):
+        sections = {}
+        for page in sorted((t.REPO_ROOT / "man").glob("*.1")):
+            text = page.read_text(encoding="utf-8")
+            found = re.search(r"(?ms)^\.SH PROXIES\n(.*?)^\.SH ([A-Z ]+)$", text)
+            self.assertIsNotNone(found, f"{page.name}: no PROXIES section")
+            self.assertEqual(found.group(2), "EXIT STATUS", page.name)
+            sections[page.name] = found.group(1)
+        self.assertEqual(len(set(sections.values())), 1, "the PROXIES sections differ: " + ", ".join(sections))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -82,6 +82,18 @@ mqtk::net::transport_options through(proxy_type type, std::uint16_t port) {
   return options;
 }
 
+// Connects to url through the proxy at port as user "u" with password "pw"; checks it is up.
+void check_connects_as_user(proxy_type type, std::uint16_t port, const std::string &url) {
+  asio::io_context io;
+  recorder r;
+  auto options = through(type, port);
+  options.proxy.username = "u";
+  options.proxy.password = "pw";
+  REQUIRE(net_test::connect(io, url, options, r).empty());
+  CHECK_FALSE(r.error);
+  CHECK(r.connected);
+}
+
 bytes raw(std::string_view s) { return bytes(s.begin(), s.end()); }
 
 } // namespace
@@ -109,28 +121,14 @@ TEST_CASE("net proxy: socks5 resolves the name here and sends the address, with 
   scripted_proxy proxy({{{0x05, 0x02, 0x00, 0x02}, {0x05, 0x02}},                  // user name/password
                         {{0x01, 1, 'u', 2, 'p', 'w'}, {0x01, 0x00}},               // RFC 1929: accepted
                         {connect, {0x05, 0x00, 0x00, 0x01, 127, 0, 0, 1, 0x12, 0x34}}});
-  asio::io_context io;
-  recorder r;
-  auto options = through(proxy_type::socks5, proxy.port());
-  options.proxy.username = "u";
-  options.proxy.password = "pw";
-  REQUIRE(net_test::connect(io, "mqtt://localhost:1883", options, r).empty());
-  CHECK_FALSE(r.error);
-  CHECK(r.connected);
+  check_connects_as_user(proxy_type::socks5, proxy.port(), "mqtt://localhost:1883");
 }
 
 TEST_CASE("net proxy: HTTP CONNECT with Basic authentication") {
   scripted_proxy proxy({{raw("CONNECT broker.invalid:8883 HTTP/1.1\r\nHost: broker.invalid:8883\r\n"
                              "Proxy-Authorization: Basic dTpwdw==\r\n\r\n"),
                          raw("HTTP/1.1 200 Connection established\r\n\r\n")}});
-  asio::io_context io;
-  recorder r;
-  auto options = through(proxy_type::http, proxy.port());
-  options.proxy.username = "u";
-  options.proxy.password = "pw";
-  REQUIRE(net_test::connect(io, "mqtt://broker.invalid:8883", options, r).empty());
-  CHECK_FALSE(r.error);
-  CHECK(r.connected);
+  check_connects_as_user(proxy_type::http, proxy.port(), "mqtt://broker.invalid:8883");
 }
 
 TEST_CASE("net proxy: refusals are connect failures quoting the proxy") {

@@ -39,11 +39,14 @@ void tcp_core::start_connect() {
     start_proxy_connect();
     return;
   }
-  const endpoint &target = settings_->target;
+  connect_host(settings_->target.host, settings_->target.port);
+}
+
+void tcp_core::connect_host(const std::string &host, std::uint16_t port) {
   error_code ec;
-  asio::ip::address literal = asio::ip::make_address(target.host, ec);
+  asio::ip::address literal = asio::ip::make_address(host, ec);
   if (!ec) {
-    candidates_.emplace_back(literal, target.port);
+    candidates_.emplace_back(literal, port);
     enter_phase(connect_phase::connect);
     connect_next();
     return;
@@ -51,7 +54,7 @@ void tcp_core::start_connect() {
   enter_phase(connect_phase::resolve);
   resolver_.emplace(io_);
   resolver_->async_resolve(
-      target.host, std::to_string(target.port), tcp_resolver::numeric_service,
+      host, std::to_string(port), tcp_resolver::numeric_service,
       [self = std::static_pointer_cast<tcp_core>(shared_from_this())](
           const error_code &e, const tcp_resolver::results_type &results) { self->connect_to(e, results); });
 }

@@ -43,6 +43,8 @@ protected:
   std::string remote_; // "127.0.0.1:1883" once connected
 
 private:
+  // Resolves host (unless an IP literal) and connects to its addresses in turn.
+  void connect_host(const std::string &host, std::uint16_t port);
   void connect_to(const error_code &ec, const tcp_resolver::results_type &results);
   // Tries the next candidate address: opens the socket, binds the source address, connects.
   void connect_next();
@@ -51,8 +53,6 @@ private:
   bool tcp_step_ok(const error_code &ec);
   // Sets up the way to the proxy: for socks5 resolves the broker's name first (into tunnel_host_).
   void start_proxy_connect();
-  // Resolves (unless a literal) and connects to the proxy.
-  void connect_proxy();
   // The TCP connection to the proxy is up: runs the handshake, then tcp_connected().
   void start_proxy_handshake();
   void proxy_write();

@@ -43,7 +43,7 @@ void tcp_core::start_proxy_connect() {
   asio::ip::make_address(target.host, ec);
   if (settings_->proxy.type != proxy_type::socks5 || !ec) {
     tunnel_host_ = target.host; // socks5h and HTTP send the name; an address goes as it is
-    connect_proxy();
+    connect_host(settings_->proxy.host, settings_->proxy.port);
     return;
   }
   // socks5://: the broker's name is resolved here and the proxy gets its first address.
@@ -56,26 +56,8 @@ void tcp_core::start_proxy_connect() {
                              if (!self->step_ok(e ? e : results.empty() ? asio::error::host_not_found : e))
                                return;
                              self->tunnel_host_ = preferred_address(results);
-                             self->connect_proxy();
+                             self->connect_host(self->settings_->proxy.host, self->settings_->proxy.port);
                            });
-}
-
-void tcp_core::connect_proxy() {
-  const proxy_options &proxy = settings_->proxy;
-  error_code ec;
-  const asio::ip::address literal = asio::ip::make_address(proxy.host, ec);
-  if (!ec) {
-    candidates_.emplace_back(literal, proxy.port);
-    enter_phase(connect_phase::connect);
-    connect_next();
-    return;
-  }
-  enter_phase(connect_phase::resolve);
-  resolver_.emplace(io_);
-  resolver_->async_resolve(
-      proxy.host, std::to_string(proxy.port), tcp_resolver::numeric_service,
-      [self = std::static_pointer_cast<tcp_core>(shared_from_this())](
-          const error_code &e, const tcp_resolver::results_type &results) { self->connect_to(e, results); });
 }
 
 bool tcp_core::tcp_step_ok(const error_code &ec) {
