@@ -80,6 +80,15 @@ class Proxies(unittest.TestCase):
                 self.assertIn(b"through SOCKS5 proxy", r.stderr)
                 self.assert_proxy_carried(self.socks, mark, self.url(scheme).rsplit(":", 1)[1])
 
+    def test_every_tool_goes_through_the_proxy(self):
+        for tool, args in (("mqtk-sub", ["-t", "x", "-E"]), ("mqtk-retain-clear", ["-t", "x/#", "--dry-run"]),
+                           ("mqtk-will-test", ["-W", "5"]), ("mqtk-bench", ["conn", "-C", "2", "-D", "1"])):
+            with self.subTest(tool=tool):
+                r = t.run_tool([tool, *args, "-L", self.url("mqtt"), "--proxy", self.socks.url(), "-d"], timeout=20)
+                self.assert_ok(r, f"{tool}: proxy socks5://127.0.0.1:{self.socks.port} (from --proxy)")
+                self.assertIn(f"connected to 127.0.0.1:{self.broker.port} through SOCKS5 proxy "
+                              f"127.0.0.1:{self.socks.port}\n".encode(), r.stderr)
+
     def test_socks5h_over_tls_lets_the_proxy_resolve_and_verifies_the_name(self):
         mark = self.socks.log_mark()
         r = pub("-L", self.url("mqtts", "localhost"), *self.tls_args(), "--proxy", self.socks.url("socks5h"))

@@ -121,8 +121,10 @@ void tcp_core::proxy_read() {
         }
         self->handshake_.reset();
         std::vector<std::uint8_t>().swap(self->proxy_input_);
-        self->remote_ = self->settings_->display + " through " + self->settings_->proxy_display + " (" +
-                        self->remote_ + ")";
+        const std::string &proxy = self->settings_->proxy_display;
+        const bool literal = proxy.size() > self->remote_.size() &&
+                             proxy.compare(proxy.size() - self->remote_.size(), std::string::npos, self->remote_) == 0;
+        self->remote_ = self->settings_->display + " through " + proxy + (literal ? "" : " (" + self->remote_ + ")");
         self->tcp_connected();
       });
 }
