@@ -20,7 +20,8 @@ void add_proxy_options(CLI::App &app, proxy_flags &f, const char *group) {
       ->group(group);
 }
 
-proxy_resolution resolve_proxy(const proxy_flags &f, const proxy_environment &env, const net::endpoint &target) {
+proxy_resolution resolve_proxy(const proxy_flags &f, const proxy_environment &env,
+                               const net::endpoint &target) {
   proxy_resolution out;
   if (f.proxy && f.no_proxy) {
     out.error = "give only one of --proxy and --no-proxy";

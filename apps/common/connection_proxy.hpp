@@ -32,6 +32,7 @@ struct proxy_resolution {
 };
 
 // Applies flags and env (the curl rules of select_proxy) to a connection to target.
-proxy_resolution resolve_proxy(const proxy_flags &flags, const proxy_environment &env, const net::endpoint &target);
+proxy_resolution resolve_proxy(const proxy_flags &flags, const proxy_environment &env,
+                               const net::endpoint &target);
 
 } // namespace mqtk::apps

@@ -98,8 +98,10 @@ class Proxies(unittest.TestCase):
     def test_http_connect_with_basic_auth_over_tcp_tls_and_websockets(self):
         for scheme, extra in (("mqtt", []), ("mqtts", self.tls_args()), ("ws", []), ("wss", self.tls_args())):
             with self.subTest(scheme=scheme):
-                r = pub("-L", self.url(scheme, "localhost"), *extra, "--proxy", self.http.url(user=USER, password=PASSWORD))
-                self.assert_ok(r)
+                proxy = self.http.url(user=USER, password=PASSWORD)
+                r = pub("-L", self.url(scheme, "localhost"), *extra, "--proxy", proxy, "-d")
+                self.assert_ok(r, f"proxy http://{USER}:****@127.0.0.1:{self.http.port} (from --proxy)")
+                self.assertNotIn(PASSWORD.encode(), r.stderr)
         self.assertRegex(self.http.log_text(), rf"Established connection to host \"localhost\"")
 
     def test_password_file_for_the_proxy_user(self):

@@ -53,8 +53,8 @@ TEST_CASE("proxy flags: --proxy becomes the transport's proxy") {
 }
 
 TEST_CASE("proxy flags: the environment, NO_PROXY per broker and --no-proxy") {
-  const auto env = with_proxy_env(named_value{"ALL_PROXY", "http://proxy.lan:3128"},
-                                  named_value{"NO_PROXY", "near.lan"});
+  const auto env =
+      with_proxy_env(named_value{"ALL_PROXY", "http://proxy.lan:3128"}, named_value{"NO_PROXY", "near.lan"});
   SUBCASE("ALL_PROXY for mqtt://") {
     const auto r = resolve({"-h", "far.example"}, env);
     REQUIRE(r.error.empty());
@@ -86,8 +86,9 @@ TEST_CASE("proxy flags: usage errors") {
   CHECK(resolve({"--proxy-password-file", "/nonexistent"}).error.find("needs a proxy") != std::string::npos);
   CHECK(resolve({"--proxy", "http://p", "--proxy-password-file", "/nonexistent"}).error ==
         "--proxy-password-file needs a user name in the proxy URL (user@host)");
-  CHECK(resolve({"--proxy", "http://u:pw@p", "--proxy-password-file", "/nonexistent"}).error.find("not both") !=
-        std::string::npos);
+  CHECK(
+      resolve({"--proxy", "http://u:pw@p", "--proxy-password-file", "/nonexistent"}).error.find("not both") !=
+      std::string::npos);
 }
 
 TEST_CASE("proxy flags: --proxy-password-file is read like --password-file") {

@@ -94,18 +94,23 @@ void check_connects_as_user(proxy_type type, std::uint16_t port, const std::stri
   CHECK(r.connected);
 }
 
-bytes raw(std::string_view s) { return bytes(s.begin(), s.end()); }
+bytes raw(std::string_view s) {
+  return bytes(s.begin(), s.end());
+}
 
 } // namespace
 
 TEST_CASE("net proxy: socks5h sends the broker's name, then the stream is the tunnel") {
-  const bytes connect{0x05, 0x01, 0x00, 0x03, 14, 'b', 'r', 'o', 'k', 'e', 'r', '.', 'i', 'n', 'v', 'a', 'l', 'i', 'd',
-                      0x07, 0x5b}; // CONNECT broker.invalid:1883 (the name: nothing resolved here)
-  scripted_proxy proxy({{{0x05, 0x01, 0x00}, {0x05, 0x00}},                     // method: none
+  const bytes connect{
+      0x05, 0x01, 0x00, 0x03, 14,  'b', 'r', 'o', 'k',  'e', 'r',
+      '.',  'i',  'n',  'v',  'a', 'l', 'i', 'd', 0x07, 0x5b}; // CONNECT broker.invalid:1883 (the name:
+                                                               // nothing resolved here)
+  scripted_proxy proxy({{{0x05, 0x01, 0x00}, {0x05, 0x00}},    // method: none
                         {connect, {0x05, 0x00, 0x00, 0x01, 127, 0, 0, 1, 0x12, 0x34}}}); // succeeded
   asio::io_context io;
   recorder r;
-  REQUIRE(net_test::connect(io, "mqtt://broker.invalid:1883", through(proxy_type::socks5h, proxy.port()), r).empty());
+  REQUIRE(net_test::connect(io, "mqtt://broker.invalid:1883", through(proxy_type::socks5h, proxy.port()), r)
+              .empty());
   REQUIRE_FALSE(r.error);
   REQUIRE(r.connected);
   CHECK(r.transport->info().remote.find("broker.invalid:1883 through SOCKS5 proxy 127.0.0.1:") == 0);
@@ -118,8 +123,8 @@ TEST_CASE("net proxy: socks5h sends the broker's name, then the stream is the tu
 
 TEST_CASE("net proxy: socks5 resolves the name here and sends the address, with a user") {
   const bytes connect{0x05, 0x01, 0x00, 0x01, 127, 0, 0, 1, 0x07, 0x5b}; // CONNECT 127.0.0.1:1883
-  scripted_proxy proxy({{{0x05, 0x02, 0x00, 0x02}, {0x05, 0x02}},                  // user name/password
-                        {{0x01, 1, 'u', 2, 'p', 'w'}, {0x01, 0x00}},               // RFC 1929: accepted
+  scripted_proxy proxy({{{0x05, 0x02, 0x00, 0x02}, {0x05, 0x02}},        // user name/password
+                        {{0x01, 1, 'u', 2, 'p', 'w'}, {0x01, 0x00}},     // RFC 1929: accepted
                         {connect, {0x05, 0x00, 0x00, 0x01, 127, 0, 0, 1, 0x12, 0x34}}});
   check_connects_as_user(proxy_type::socks5, proxy.port(), "mqtt://localhost:1883");
 }
@@ -133,25 +138,27 @@ TEST_CASE("net proxy: HTTP CONNECT with Basic authentication") {
 
 TEST_CASE("net proxy: refusals are connect failures quoting the proxy") {
   SUBCASE("SOCKS5 reply code") {
-    scripted_proxy proxy({{{0x05, 0x01, 0x00}, {0x05, 0x00}},
-                          {{0x05, 0x01, 0x00, 0x01, 127, 0, 0, 1, 0x07, 0x5b},
-                           {0x05, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0, 0}}});
+    scripted_proxy proxy(
+        {{{0x05, 0x01, 0x00}, {0x05, 0x00}},
+         {{0x05, 0x01, 0x00, 0x01, 127, 0, 0, 1, 0x07, 0x5b}, {0x05, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0, 0}}});
     asio::io_context io;
     recorder r;
-    REQUIRE(net_test::connect(io, "mqtt://127.0.0.1:1883", through(proxy_type::socks5, proxy.port()), r).empty());
+    REQUIRE(
+        net_test::connect(io, "mqtt://127.0.0.1:1883", through(proxy_type::socks5, proxy.port()), r).empty());
     REQUIRE(r.error);
     CHECK(r.error->kind == failure_kind::connect);
     CHECK(r.error->code == errc::proxy_failed);
-    CHECK(r.error->message == "cannot connect to 127.0.0.1:1883 through SOCKS5 proxy 127.0.0.1:" +
-                                  std::to_string(proxy.port()) +
-                                  ": SOCKS5 proxy: connection not allowed by ruleset (reply code 2)");
+    CHECK(r.error->message ==
+          "cannot connect to 127.0.0.1:1883 through SOCKS5 proxy 127.0.0.1:" + std::to_string(proxy.port()) +
+              ": SOCKS5 proxy: connection not allowed by ruleset (reply code 2)");
   }
   SUBCASE("HTTP status line") {
     scripted_proxy proxy({{raw("CONNECT 127.0.0.1:1883 HTTP/1.1\r\nHost: 127.0.0.1:1883\r\n\r\n"),
                            raw("HTTP/1.1 403 Forbidden\r\n\r\n")}});
     asio::io_context io;
     recorder r;
-    REQUIRE(net_test::connect(io, "mqtt://127.0.0.1:1883", through(proxy_type::http, proxy.port()), r).empty());
+    REQUIRE(
+        net_test::connect(io, "mqtt://127.0.0.1:1883", through(proxy_type::http, proxy.port()), r).empty());
     REQUIRE(r.error);
     CHECK(r.error->code == errc::proxy_failed);
     CHECK(r.error->message.find("HTTP proxy refused CONNECT: 'HTTP/1.1 403 Forbidden'") != std::string::npos);
@@ -161,7 +168,8 @@ TEST_CASE("net proxy: refusals are connect failures quoting the proxy") {
     asio::io_context io;
     recorder r;
     // The scripted proxy echoes the greeting back: 0x05 0x01 is "method 1 (GSSAPI) chosen", not offered.
-    REQUIRE(net_test::connect(io, "mqtt://127.0.0.1:1883", through(proxy_type::socks5, proxy.port()), r).empty());
+    REQUIRE(
+        net_test::connect(io, "mqtt://127.0.0.1:1883", through(proxy_type::socks5, proxy.port()), r).empty());
     REQUIRE(r.error);
     CHECK(r.error->code == errc::proxy_failed);
     CHECK(r.error->message.find("chose an authentication method that was not offered") != std::string::npos);
@@ -180,7 +188,8 @@ TEST_CASE("net proxy: a proxy that accepts and never answers ends at the connect
   REQUIRE(r.error);
   CHECK(std::chrono::steady_clock::now() - started < 5s);
   CHECK(r.error->code == errc::connect_timeout);
-  CHECK(r.error->message == "could not connect to 127.0.0.1:1883 within 300 ms (timed out during the proxy handshake)");
+  CHECK(r.error->message ==
+        "could not connect to 127.0.0.1:1883 within 300 ms (timed out during the proxy handshake)");
 }
 
 TEST_CASE("net proxy: the proxy refusing TCP names the proxy; a Unix socket cannot use one") {
@@ -193,7 +202,8 @@ TEST_CASE("net proxy: the proxy refusing TCP names the proxy; a Unix socket cann
   recorder r;
   REQUIRE(net_test::connect(io, "mqtt://127.0.0.1:1883", through(proxy_type::socks5h, port), r).empty());
   REQUIRE(r.error);
-  CHECK(r.error->message == "cannot connect to SOCKS5 proxy 127.0.0.1:" + std::to_string(port) + ": Connection refused");
+  CHECK(r.error->message ==
+        "cannot connect to SOCKS5 proxy 127.0.0.1:" + std::to_string(port) + ": Connection refused");
   recorder u;
   CHECK(net_test::connect(io, "unix:///tmp/none.sock", through(proxy_type::socks5, port), u) ==
         "a Unix socket connection cannot go through a proxy");

@@ -99,8 +99,8 @@ std::shared_ptr<const connect_settings> shared_settings(std::shared_ptr<connect_
     key += '\n' + name + ": " + value;
   if (c.proxy.type != proxy_type::none)
     key += "\nproxy " + std::to_string(static_cast<int>(c.proxy.type)) + ' ' + c.proxy_display + '\n' +
-           c.proxy.username.value_or("") + (c.proxy.username ? "\n+" : "\n-") + c.proxy.password.value_or("") +
-           (c.proxy.password ? "\n+" : "\n-");
+           c.proxy.username.value_or("") + (c.proxy.username ? "\n+" : "\n-") +
+           c.proxy.password.value_or("") + (c.proxy.password ? "\n+" : "\n-");
   static std::mutex lock;
   static std::map<std::string, std::weak_ptr<const connect_settings>> cache;
   std::lock_guard<std::mutex> guard(lock);

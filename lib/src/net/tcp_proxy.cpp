@@ -9,9 +9,13 @@ namespace {
 
 constexpr std::size_t proxy_read_size = 512;
 
-const char *proxy_protocol_name(proxy_type type) { return type == proxy_type::http ? "HTTP" : "SOCKS5"; }
+const char *proxy_protocol_name(proxy_type type) {
+  return type == proxy_type::http ? "HTTP" : "SOCKS5";
+}
 
-std::string bracketed(const std::string &host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
+std::string bracketed(const std::string &host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
 
 // The address socks5:// asks the proxy for: the first IPv4 one (what a proxy reaches most often, as
 // "localhost" is both 127.0.0.1 and ::1), else the first.
@@ -32,8 +36,8 @@ std::string apply_proxy(const proxy_options &proxy, const endpoint &target, conn
   if (proxy.host.empty() || proxy.port == 0)
     return "missing proxy host name or port";
   settings.proxy = proxy;
-  settings.proxy_display =
-      std::string(proxy_protocol_name(proxy.type)) + " proxy " + bracketed(proxy.host) + ":" + std::to_string(proxy.port);
+  settings.proxy_display = std::string(proxy_protocol_name(proxy.type)) + " proxy " + bracketed(proxy.host) +
+                           ":" + std::to_string(proxy.port);
   return {};
 }
 
@@ -64,10 +68,10 @@ bool tcp_core::tcp_step_ok(const error_code &ec) {
   if (settings_->proxy.type == proxy_type::none || !ec || !connecting())
     return step_ok(ec);
   const proxy_options &proxy = settings_->proxy;
-  failure f = connect_failure(
-      phase() == connect_phase::resolve ? bracketed(proxy.host) + ":" + std::to_string(proxy.port)
-                                        : settings_->proxy_display,
-      phase(), ec);
+  failure f = connect_failure(phase() == connect_phase::resolve
+                                  ? bracketed(proxy.host) + ":" + std::to_string(proxy.port)
+                                  : settings_->proxy_display,
+                              phase(), ec);
   if (phase() == connect_phase::resolve)
     f.message.insert(std::string_view("cannot resolve ").size(), "proxy ");
   connect_failed(std::move(f));
@@ -84,61 +88,66 @@ void tcp_core::start_proxy_handshake() {
 }
 
 void tcp_core::proxy_write() {
-  asio::async_write(socket(), asio::buffer(handshake_->output()),
-                    [self = std::static_pointer_cast<tcp_core>(shared_from_this())](const error_code &ec, std::size_t) {
-                      if (!self->proxy_io_ok(ec))
-                        return;
-                      self->handshake_->output().clear();
-                      self->proxy_read();
-                    });
+  asio::async_write(
+      socket(), asio::buffer(handshake_->output()),
+      [self = std::static_pointer_cast<tcp_core>(shared_from_this())](const error_code &ec, std::size_t) {
+        if (!self->proxy_io_ok(ec))
+          return;
+        self->handshake_->output().clear();
+        self->proxy_read();
+      });
 }
 
 void tcp_core::proxy_read() {
   proxy_input_.resize(proxy_read_size);
-  socket().async_read_some(
-      asio::buffer(proxy_input_),
-      [self = std::static_pointer_cast<tcp_core>(shared_from_this())](const error_code &ec, std::size_t n) {
-        if (!self->proxy_io_ok(ec))
-          return;
-        switch (self->handshake_->feed(std::span<const std::uint8_t>(self->proxy_input_.data(), n))) {
-        case proxy_status::more:
-          if (self->handshake_->output().empty())
-            self->proxy_read();
-          else
-            self->proxy_write();
-          return;
-        case proxy_status::failed:
-          self->proxy_failed(self->handshake_->error());
-          return;
-        case proxy_status::done:
-          break;
-        }
-        // The broker waits for the client's first bytes (MQTT CONNECT, TLS ClientHello, the
-        // WebSocket upgrade): anything past the proxy's answer is not from a healthy tunnel.
-        if (const std::size_t extra = self->handshake_->leftover().size(); extra > 0) {
-          self->proxy_failed("the proxy sent " + std::to_string(extra) + " unexpected bytes after its answer");
-          return;
-        }
-        self->handshake_.reset();
-        std::vector<std::uint8_t>().swap(self->proxy_input_);
-        const std::string &proxy = self->settings_->proxy_display;
-        const bool literal = proxy.size() > self->remote_.size() &&
-                             proxy.compare(proxy.size() - self->remote_.size(), std::string::npos, self->remote_) == 0;
-        self->remote_ = self->settings_->display + " through " + proxy + (literal ? "" : " (" + self->remote_ + ")");
-        self->tcp_connected();
-      });
+  socket().async_read_some(asio::buffer(proxy_input_), [self = std::static_pointer_cast<tcp_core>(
+                                                            shared_from_this())](const error_code &ec,
+                                                                                 std::size_t n) {
+    if (!self->proxy_io_ok(ec))
+      return;
+    switch (self->handshake_->feed(std::span<const std::uint8_t>(self->proxy_input_.data(), n))) {
+    case proxy_status::more:
+      if (self->handshake_->output().empty())
+        self->proxy_read();
+      else
+        self->proxy_write();
+      return;
+    case proxy_status::failed:
+      self->proxy_failed(self->handshake_->error());
+      return;
+    case proxy_status::done:
+      break;
+    }
+    // The broker waits for the client's first bytes (MQTT CONNECT, TLS ClientHello, the
+    // WebSocket upgrade): anything past the proxy's answer is not from a healthy tunnel.
+    if (const std::size_t extra = self->handshake_->leftover().size(); extra > 0) {
+      self->proxy_failed("the proxy sent " + std::to_string(extra) + " unexpected bytes after its answer");
+      return;
+    }
+    self->handshake_.reset();
+    std::vector<std::uint8_t>().swap(self->proxy_input_);
+    const std::string &proxy = self->settings_->proxy_display;
+    const bool literal =
+        proxy.size() > self->remote_.size() &&
+        proxy.compare(proxy.size() - self->remote_.size(), std::string::npos, self->remote_) == 0;
+    self->remote_ =
+        self->settings_->display + " through " + proxy + (literal ? "" : " (" + self->remote_ + ")");
+    self->tcp_connected();
+  });
 }
 
 bool tcp_core::proxy_io_ok(const error_code &ec) {
   if (!ec || !connecting())
     return step_ok(ec);
-  proxy_failed(ec == asio::error::eof ? "the proxy closed the connection during its handshake" : ec.message());
+  proxy_failed(ec == asio::error::eof ? "the proxy closed the connection during its handshake"
+                                      : ec.message());
   return false;
 }
 
 void tcp_core::proxy_failed(const std::string &why) {
-  connect_failed({failure_kind::connect, make_error_code(errc::proxy_failed),
-                  "cannot connect to " + settings_->display + " through " + settings_->proxy_display + ": " + why});
+  connect_failed(
+      {failure_kind::connect, make_error_code(errc::proxy_failed),
+       "cannot connect to " + settings_->display + " through " + settings_->proxy_display + ": " + why});
 }
 
 } // namespace mqtk::net::detail
