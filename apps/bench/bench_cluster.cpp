@@ -49,6 +49,7 @@ void use_broker(client::client_options &options, const broker_entry &broker) {
   options.endpoint = broker.endpoint;
   options.session.username = broker.username;
   options.session.password = broker.password;
+  options.transport.proxy = broker.proxy;
 }
 
 std::vector<broker_share> plan_broker_shares(const bench_options &o) {

@@ -1,6 +1,7 @@
 #include "common/connection_options.hpp"
 
 #include "common/broker_list.hpp"
+#include "common/diagnostics.hpp"
 #include "common/endpoint_layers.hpp"
 #include "common/file_input.hpp"
 #include "common/profile.hpp"
@@ -148,6 +149,15 @@ std::string broker_error(const connection_flags &f, const endpoint_choice &choic
   return {};
 }
 
+// Sets broker.proxy from the proxy flags and environment; prints the -d line. Returns a usage error.
+std::string apply_proxy(const connection_flags &f, const proxy_environment &env, broker_entry &broker) {
+  proxy_resolution proxy = resolve_proxy(f.proxy, env, broker.endpoint);
+  if (f.debug && !proxy.debug_line.empty())
+    print_debug(proxy.debug_line);
+  broker.proxy = std::move(proxy.options);
+  return proxy.error;
+}
+
 } // namespace
 
 environment environment::from_process() {
@@ -159,6 +169,7 @@ environment environment::from_process() {
   env.password = env_value("MQTK_PASSWORD");
   env.xdg_config_home = env_value("XDG_CONFIG_HOME");
   env.home = env_value("HOME");
+  env.proxy = proxy_environment::from_process();
   return env;
 }
 
@@ -218,6 +229,7 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
       ->allow_extra_args(false); // one value per flag: the next word is a positional argument
   app.add_option("--profile", f.profile, "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf")->group(conn);
   app.add_flag("-d,--debug", f.debug, "Print every packet sent and received on stderr")->group(conn);
+  add_proxy_options(app, f.proxy, conn);
   app.add_flag("--allow-control-chars", f.allow_control_chars,
                "Send topics and strings holding control characters (U+0001-U+001F, U+007F-U+009F); "
                "brokers such as mosquitto close the connection on them")
@@ -343,10 +355,15 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     choices.push_back(resolve_endpoint({layer, env_layer, profile_layer}, tls_wanted));
     if (!choices.back().error.empty())
       return fail(choices.back().error);
-    out.brokers.push_back({choices.back().endpoint, choices.back().username, choices.back().password});
+    out.brokers.push_back({choices.back().endpoint, choices.back().username, choices.back().password, {}});
   }
   const endpoint_choice &choice = choices.front();
   o.endpoint = choice.endpoint;
+  out.proxy_env = env.proxy;
+  for (broker_entry &broker : out.brokers)
+    if (auto problem = apply_proxy(f, env.proxy, broker); !problem.empty())
+      return fail(problem);
+  o.transport.proxy = out.brokers.front().proxy;
 
   // Protocol version.
   auto &s = o.session;
@@ -534,7 +551,9 @@ std::vector<broker_entry> resolve_broker_urls(const resolved_connection &resolve
     layers.front().url_name = entry_name(flag, i, entries.size());
     const auto choice = resolve_endpoint(layers, resolved.tls_wanted);
     error = choice.error.empty() ? broker_error(f, choice, resolved.options.session.version) : choice.error;
-    brokers.push_back({choice.endpoint, choice.username, choice.password});
+    brokers.push_back({choice.endpoint, choice.username, choice.password, {}});
+    if (error.empty())
+      error = apply_proxy(f, resolved.proxy_env, brokers.back());
   }
   if (!error.empty())
     brokers.clear();

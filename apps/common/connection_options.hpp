@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/connection_proxy.hpp"
 #include "common/endpoint_layers.hpp"
 #include "common/tls_flags.hpp"
 #include "mqtk/client/client.hpp"
@@ -54,6 +55,7 @@ struct connection_flags {
   std::string profile;
   bool debug = false;
   bool allow_control_chars = false; // --allow-control-chars: skip the control character checks
+  proxy_flags proxy;                 // --proxy, --no-proxy, --proxy-password-file
 };
 
 // Which defaults differ per tool.
@@ -71,6 +73,7 @@ void add_connection_options(CLI::App &app, connection_flags &flags, broker_count
 // Environment variables a tool reads, injectable for tests.
 struct environment {
   std::optional<std::string> url, host, port, username, password, xdg_config_home, home;
+  proxy_environment proxy; // ALL_PROXY, HTTPS_PROXY, HTTP_PROXY, NO_PROXY
   // The process environment.
   static environment from_process();
 };
@@ -79,6 +82,7 @@ struct environment {
 struct broker_entry {
   net::endpoint endpoint; // without user name and password: see the fields below
   std::optional<std::string> username, password;
+  net::proxy_options proxy; // the proxy its connections go through (NO_PROXY is per host)
 };
 
 // Outcome of resolving settings: client options, or one usage error line (exit 2).
@@ -91,6 +95,7 @@ struct resolved_connection {
   std::vector<std::string> warnings; // e.g. the --insecure warning
   std::optional<int> qos;            // the profile's qos: tools with -q use it when -q was not given
   std::string error;                 // non-empty: usage error
+  proxy_environment proxy_env;       // for resolve_broker_urls
 };
 
 // Turns flags, then environment, then the profile ($XDG_CONFIG_HOME/mqtk/<name>.conf) into client

@@ -8,7 +8,7 @@ MQTK_APT_PACKAGES=(
   build-essential g++ clang libclang-rt-14-dev cmake ninja-build pkg-config ccache
   libcli11-dev nlohmann-json3-dev doctest-dev libssl-dev libboost-dev
   openssl mosquitto mosquitto-clients python3 python3-yaml jq man-db groff-base
-  zlib1g-dev libhdrhistogram-java default-jre-headless prometheus chromium
+  zlib1g-dev libhdrhistogram-java default-jre-headless prometheus chromium dante-server tinyproxy
   dpkg-dev lintian # scripts/package: dpkg-shlibdeps for CPack, the package check
 )
 MQTK_NODE_MIN_MAJOR=18

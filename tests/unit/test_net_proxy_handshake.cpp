@@ -94,6 +94,9 @@ TEST_CASE("HTTP CONNECT") {
     proxy_handshake h(proxy_protocol::http, "b", 1883, std::nullopt, std::nullopt);
     CHECK(h.feed(raw("HTTP/1.0 407 Proxy Authentication Required\r\n\r\n")) == proxy_status::failed);
     CHECK(h.error() == "HTTP proxy authentication failed: 'HTTP/1.0 407 Proxy Authentication Required'");
+    proxy_handshake w(proxy_protocol::http, "b", 1883, std::string("u"), std::string("wrong"));
+    CHECK(w.feed(raw("HTTP/1.0 401 Unauthorized\r\n\r\n")) == proxy_status::failed); // tinyproxy's answer
+    CHECK(w.error() == "HTTP proxy authentication failed: 'HTTP/1.0 401 Unauthorized'");
     proxy_handshake d(proxy_protocol::http, "b", 1883, std::nullopt, std::nullopt);
     CHECK(d.feed(raw("HTTP/1.1 403 Access \x1b[31mdenied\r\n\r\n")) == proxy_status::failed);
     CHECK(d.error() == "HTTP proxy refused CONNECT: 'HTTP/1.1 403 Access \\x1b[31mdenied'");

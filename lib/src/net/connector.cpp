@@ -99,6 +99,10 @@ std::shared_ptr<const connect_settings> shared_settings(std::shared_ptr<connect_
                     (c.tls_release_idle_buffers ? "\nrelease" : "\nkeep");
   for (const auto &[name, value] : c.ws_headers)
     key += '\n' + name + ": " + value;
+  if (c.proxy.type != proxy_type::none)
+    key += "\nproxy " + std::to_string(static_cast<int>(c.proxy.type)) + ' ' + c.proxy_display + '\n' +
+           c.proxy.username.value_or("") + (c.proxy.username ? "\n+" : "\n-") +
+           c.proxy.password.value_or("") + (c.proxy.password ? "\n+" : "\n-");
   static std::mutex lock;
   static std::map<std::string, std::weak_ptr<const connect_settings>> cache;
   std::lock_guard<std::mutex> guard(lock);
@@ -150,6 +154,10 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
       return result;
     }
     settings->local_address = options.local_address;
+  }
+  if (auto error = detail::apply_proxy(options.proxy, ep, *settings); !error.empty()) {
+    result.error = {failure_kind::setup, make_error_code(errc::invalid_endpoint), std::move(error)};
+    return result;
   }
   if (uses_websocket(ep.kind)) {
     if (ep.path.empty() || ep.path.front() != '/')

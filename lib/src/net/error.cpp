@@ -31,6 +31,8 @@ public:
       return "write timed out";
     case errc::source_address_unavailable:
       return "source address not available";
+    case errc::proxy_failed:
+      return "proxy handshake failed";
     }
     return "unknown mqtk.net error";
   }
@@ -66,6 +68,8 @@ const char *phase_name(connect_phase phase) {
     return "while resolving the host name";
   case connect_phase::connect:
     return "while connecting";
+  case connect_phase::proxy_handshake:
+    return "during the proxy handshake";
   case connect_phase::tls_handshake:
     return "during the TLS handshake";
   case connect_phase::ws_handshake:

@@ -13,7 +13,7 @@
 namespace mqtk::net::detail {
 
 // The step of async_connect that failed.
-enum class connect_phase { resolve, connect, tls_handshake, ws_handshake };
+enum class connect_phase { resolve, connect, proxy_handshake, tls_handshake, ws_handshake };
 
 // Maps a Boost/Asio error to a std::error_code: EOF -> errc::closed, DNS misses ->
 // errc::host_not_found, system errors -> std::system_category().

@@ -208,7 +208,7 @@ proxy_status proxy_handshake::http_step() {
   if (!http)
     return fail("HTTP proxy sent no HTTP status line: '" + escaped(status_line.substr(0, 200)) + "'");
   const std::string_view code = status_line.substr(9, 3);
-  if (code == "407")
+  if (code == "407" || code == "401") // tinyproxy answers wrong credentials with 401
     return fail("HTTP proxy authentication failed: '" + escaped(status_line) + "'");
   if (code[0] != '2')
     return fail("HTTP proxy refused CONNECT: '" + escaped(status_line) + "'");

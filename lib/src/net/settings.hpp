@@ -28,6 +28,12 @@ struct connect_settings {
   bool arrival_timestamps = false;                             // transport_options::arrival_timestamps
   std::string local_address;                                   // source address to bind; empty: any
   bool tls_release_idle_buffers = false;                       // see transport_options
+  proxy_options proxy;                                         // type none: connect directly
+  std::string proxy_display;                                   // "SOCKS5 proxy 127.0.0.1:1080"
 };
+
+// Checks proxy for a connection to target and records it in settings (proxy, proxy_display);
+// returns the error message (a Unix socket, no proxy host) or empty.
+std::string apply_proxy(const proxy_options &proxy, const endpoint &target, connect_settings &settings);
 
 } // namespace mqtk::net::detail

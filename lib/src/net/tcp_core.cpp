@@ -35,11 +35,18 @@ std::string format_endpoint(const tcp::endpoint &ep) {
 } // namespace
 
 void tcp_core::start_connect() {
-  const endpoint &target = settings_->target;
+  if (settings_->proxy.type != proxy_type::none) {
+    start_proxy_connect();
+    return;
+  }
+  connect_host(settings_->target.host, settings_->target.port);
+}
+
+void tcp_core::connect_host(const std::string &host, std::uint16_t port) {
   error_code ec;
-  asio::ip::address literal = asio::ip::make_address(target.host, ec);
+  asio::ip::address literal = asio::ip::make_address(host, ec);
   if (!ec) {
-    candidates_.emplace_back(literal, target.port);
+    candidates_.emplace_back(literal, port);
     enter_phase(connect_phase::connect);
     connect_next();
     return;
@@ -47,14 +54,14 @@ void tcp_core::start_connect() {
   enter_phase(connect_phase::resolve);
   resolver_.emplace(io_);
   resolver_->async_resolve(
-      target.host, std::to_string(target.port), tcp_resolver::numeric_service,
+      host, std::to_string(port), tcp_resolver::numeric_service,
       [self = std::static_pointer_cast<tcp_core>(shared_from_this())](
           const error_code &e, const tcp_resolver::results_type &results) { self->connect_to(e, results); });
 }
 
 void tcp_core::connect_to(const error_code &ec, const tcp_resolver::results_type &results) {
   resolver_.reset();
-  if (!step_ok(ec))
+  if (!tcp_step_ok(ec))
     return;
   enter_phase(connect_phase::connect);
   for (const auto &entry : results)
@@ -71,7 +78,7 @@ void tcp_core::connect_next() {
     ++next_candidate_;
   if (next_candidate_ >= candidates_.size()) {
     if (last_error_) {
-      step_ok(last_error_);
+      tcp_step_ok(last_error_);
       return;
     }
     connect_failed({failure_kind::connect, std::make_error_code(std::errc::address_family_not_supported),
@@ -106,13 +113,17 @@ void tcp_core::connected(const error_code &ec) {
     connect_next();
     return;
   }
-  if (!step_ok(ec))
+  if (!tcp_step_ok(ec))
     return;
   std::vector<tcp::endpoint>().swap(candidates_);
   error_code ignored;
   socket().set_option(tcp::no_delay(true), ignored);
   tcp::endpoint peer = socket().remote_endpoint(ignored);
   remote_ = ignored ? settings_->display : format_endpoint(peer);
+  if (settings_->proxy.type != proxy_type::none) {
+    start_proxy_handshake();
+    return;
+  }
   tcp_connected();
 }
 

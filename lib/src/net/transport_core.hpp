@@ -138,6 +138,8 @@ protected:
 
   // Records the connect step now in progress (for failure and timeout messages).
   void enter_phase(connect_phase phase) noexcept { phase_ = phase; }
+  // The connect step in progress.
+  connect_phase phase() const noexcept { return phase_; }
   // After a connect step completed with ec: true to go on. Otherwise reports the failure (the timeout
   // if it fired first; nothing if closed) and returns false.
   bool step_ok(const error_code &ec);

@@ -15,7 +15,10 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[3]
 # Settings the tools read from the environment (GUIDE section 4); removed so the caller's shell
 # cannot change what a test does. A test sets them again through env= when it means to.
 _TOOL_ENV_VARS = ("MQTK_URL", "MQTK_HOST", "MQTK_PORT", "MQTK_USERNAME", "MQTK_PASSWORD", "SSLKEYLOGFILE",
-                  "MQTK_PKCS12_PASSWORD")
+                  "MQTK_PKCS12_PASSWORD",
+                  # the proxy environment (issue 13): a test sets it through env= when it means to
+                  "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
+                  "NO_PROXY", "no_proxy")
 
 ToolResult = collections.namedtuple("ToolResult", "status stdout stderr")
 ToolResult.__doc__ = "status (exit code; -N when killed by signal N), stdout bytes, stderr bytes."
@@ -80,7 +83,8 @@ _config_home = None
 
 
 def tool_env(env=None):
-    """The environment tools run in: ours minus MQTK_URL/HOST/PORT/USERNAME/PASSWORD, with
+    """The environment tools run in: ours minus MQTK_URL/HOST/PORT/USERNAME/PASSWORD and the
+    *_PROXY/NO_PROXY variables, with
     XDG_CONFIG_HOME pointing at an empty directory (no user profile), then `env` applied on top
     (a value of None removes that variable)."""
     global _config_home

@@ -18,6 +18,7 @@ enum class errc {
   invalid_endpoint,          // the endpoint cannot be connected to (e.g. Unix socket path too long)
   write_timeout,             // a write did not complete within the transport's write timeout
   source_address_unavailable, // the source address to bind is not an address of this machine
+  proxy_failed,               // the proxy refused the tunnel, its authentication or spoke gibberish
 };
 
 // The std::error_category of errc.

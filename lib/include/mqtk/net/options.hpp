@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,24 @@ struct tls_options {
   std::vector<std::uint8_t> psk;                        // the pre-shared key
 };
 
+// The proxy protocol a connection tunnels through (--proxy).
+enum class proxy_type {
+  none,    // connect directly
+  socks5,  // SOCKS5, the broker's name resolved locally and sent as an address
+  socks5h, // SOCKS5, the broker's name sent to the proxy, which resolves it
+  http,    // HTTP CONNECT
+};
+
+// Where and how to reach the proxy; the TCP connection goes there and TLS, WebSocket and MQTT run
+// through the tunnel it opens to the endpoint.
+struct proxy_options {
+  proxy_type type = proxy_type::none;
+  std::string host;                    // proxy host name or IP literal (IPv6 without brackets)
+  std::uint16_t port = 1080;           // proxy port
+  std::optional<std::string> username; // SOCKS5 user name/password (RFC 1929) or HTTP Basic
+  std::optional<std::string> password; // never printed
+};
+
 // Everything a connector needs besides the endpoint.
 struct transport_options {
   std::chrono::milliseconds connect_timeout{10'000}; // covers DNS, connect, TLS and WebSocket
@@ -55,6 +74,7 @@ struct transport_options {
   std::string local_address; // source IP address (IPv4 or IPv6 literal) the socket binds before it
                              // connects (TCP, TLS, ws, wss; a Unix socket refuses it); empty: the
                              // kernel chooses. The port stays the kernel's choice at connect time.
+  proxy_options proxy; // TCP, TLS, ws, wss; the proxy handshake counts in connect_timeout
 };
 
 } // namespace mqtk::net
