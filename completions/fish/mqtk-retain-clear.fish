@@ -19,7 +19,7 @@ complete -c mqtk-retain-clear -l connect-timeout -x -d 'Seconds to wait for the 
 complete -c mqtk-retain-clear -l ack-timeout -x -d 'Give up after seconds with nothing acknowledged'
 complete -c mqtk-retain-clear -l reconnect-timeout -x -d 'Give up reconnecting after SECONDS'
 complete -c mqtk-retain-clear -l no-reconnect -d 'Do not reconnect a lost connection'
-complete -c mqtk-retain-clear -l proxy -r -d 'Proxy URL: socks5://, socks5h:// or http://'
+complete -c mqtk-retain-clear -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Proxy URL: socks5://, socks5h:// or http://'
 complete -c mqtk-retain-clear -l no-proxy -d 'Ignore ALL_PROXY, HTTPS_PROXY and HTTP_PROXY'
 complete -c mqtk-retain-clear -l proxy-password-file -r -F -d 'Read the proxy password from FILE'
 complete -c mqtk-retain-clear -l ws-header -x -d 'Extra WebSocket upgrade header'

@@ -19,7 +19,7 @@ complete -c mqtk-will-test -l connect-timeout -x -d 'Seconds to wait for the con
 complete -c mqtk-will-test -l ack-timeout -x -d 'Give up after seconds with nothing acknowledged'
 complete -c mqtk-will-test -l reconnect-timeout -x -d 'Give up reconnecting after SECONDS'
 complete -c mqtk-will-test -l no-reconnect -d 'Do not reconnect a lost connection'
-complete -c mqtk-will-test -l proxy -r -d 'Proxy URL: socks5://, socks5h:// or http://'
+complete -c mqtk-will-test -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Proxy URL: socks5://, socks5h:// or http://'
 complete -c mqtk-will-test -l no-proxy -d 'Ignore ALL_PROXY, HTTPS_PROXY and HTTP_PROXY'
 complete -c mqtk-will-test -l proxy-password-file -r -F -d 'Read the proxy password from FILE'
 complete -c mqtk-will-test -l ws-header -x -d 'Extra WebSocket upgrade header'
