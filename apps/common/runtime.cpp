@@ -80,26 +80,34 @@ void runtime::finish(int status) {
   impl_->io.stop();
 }
 
+// The generation counter is shared with the pending handler: a timer destroyed after its expiry
+// was already queued (the handler then runs with success) leaves the handler a counter that says
+// "stale" instead of freed memory.
 struct runtime::timer::impl {
   explicit impl(boost::asio::io_context &io) : t(io) {}
   boost::asio::steady_timer t;
-  std::uint64_t generation = 0;
+  std::shared_ptr<std::uint64_t> generation = std::make_shared<std::uint64_t>(0);
 };
 
 runtime::timer::timer(runtime &rt) : impl_(std::make_unique<impl>(rt.io())) {}
-runtime::timer::~timer() = default;
+
+runtime::timer::~timer() {
+  if (impl_)
+    ++*impl_->generation;
+}
 
 void runtime::timer::start(std::chrono::steady_clock::duration delay, std::function<void()> fn) {
-  const auto generation = ++impl_->generation;
+  const auto generation = ++*impl_->generation;
   impl_->t.expires_after(delay);
-  impl_->t.async_wait([state = impl_.get(), generation, fn = std::move(fn)](const boost::system::error_code &ec) {
-    if (!ec && state->generation == generation)
-      fn();
-  });
+  impl_->t.async_wait(
+      [current = impl_->generation, generation, fn = std::move(fn)](const boost::system::error_code &ec) {
+        if (!ec && *current == generation)
+          fn();
+      });
 }
 
 void runtime::timer::cancel() {
-  ++impl_->generation;
+  ++*impl_->generation;
   impl_->t.cancel();
 }
 
