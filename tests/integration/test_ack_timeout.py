@@ -26,13 +26,13 @@ def keeps_alive_never_acks(conn):
 
 
 class NoAcknowledgement(unittest.TestCase):
-    def run_against_silent_broker(self, *args):
+    def run_against_silent_broker(self, *args, keepalive="1"):
         with sb.ScriptedBroker(keeps_alive_never_acks) as broker:
             started = time.monotonic()
-            r = t.run_tool([args[0], *broker.client_args(), "-k", "1", "--ack-timeout", "1.5", *args[1:]],
+            r = t.run_tool([args[0], *broker.client_args(), "-k", keepalive, "--ack-timeout", "1.5", *args[1:]],
                            timeout=TIMEOUT)
             elapsed = time.monotonic() - started
-        # keepalive 1 s: PINGREQ/PINGRESP pass while the clock runs; they must not reset it
+        # with -k 1 PINGREQ/PINGRESP pass while the clock runs; they must not reset it
         self.assertGreaterEqual(elapsed, 1.4, r)
         self.assertLess(elapsed, 6, r)
         return r
@@ -43,6 +43,13 @@ class NoAcknowledgement(unittest.TestCase):
         err = r.stderr.decode()
         self.assertIn("acknowledged nothing for 1.5 s (no PUBACK for packet id 1)", err)
         self.assertIn("1 message(s) were not acknowledged", err)
+
+    def test_the_timeout_does_not_wait_for_the_keepalive_timer(self):
+        # keepalive 60 s and 0 (no keepalive timer at all): the 1.5 s clock still ends the run
+        for keepalive in ("60", "0"):
+            r = self.run_against_silent_broker("mqtk-pub", "-t", "a", "-m", "x", "-q", "1", keepalive=keepalive)
+            self.assertEqual(r.status, 7, (keepalive, r))
+            self.assertIn("no PUBACK for packet id 1", r.stderr.decode())
 
     def test_pub_qos2_without_pubrec_exits_7(self):
         r = self.run_against_silent_broker("mqtk-pub", "-t", "a", "-m", "x", "-q", "2")

@@ -295,6 +295,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     writing_ = false;
     write_buffer_.clear();
     session_.output_written(clock::now());
+    arm_earlier_deadline();
     flush();
     if (writing_)
       return;
@@ -319,6 +320,15 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       if (!ec)
         on_timer();
     });
+  }
+
+  // A written request starts the session's response clock, which may end before the timer armed
+  // for the keepalive (or for a day, with keepalive 0): the timer moves up to it.
+  void arm_earlier_deadline() {
+    if (phase_ != phase::connected || silent_ || pending_end_)
+      return;
+    if (auto deadline = session_.next_deadline(); deadline && *deadline < timer_.expiry())
+      arm_timer(*deadline);
   }
 
   void on_timer() {
