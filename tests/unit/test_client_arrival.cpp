@@ -3,6 +3,7 @@
 // falls back to the clock when the read completed; without the option it is 0.
 #include "support_net/timestamps_on.hpp"
 
+#include "client_loopback.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/net/url.hpp"
 
@@ -21,6 +22,8 @@
 
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
+
+using mqtk::test::run_until;
 
 namespace {
 
@@ -66,14 +69,6 @@ struct handler final : mqtk::client::client_handler {
   void on_closed(const mqtk::client::close_reason &) override {}
 };
 
-bool run_until(asio::io_context &io, const std::function<bool()> &done) {
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    io.restart();
-    io.run_one_for(20ms);
-  }
-  return done();
-}
 
 // What on_message saw for a message written, then left unread for 50 ms.
 struct seen {

@@ -1,6 +1,7 @@
 // A connection ended by a broker's protocol error while a PUBLISH is still being written: the
 // write completes and the DISCONNECT naming the error follows it, instead of a reset that loses
 // both.
+#include "client_loopback.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/net/url.hpp"
 
@@ -20,16 +21,15 @@ using clock_type = std::chrono::steady_clock;
 using mqtk::client::close_kind;
 using mqtk::client::close_reason;
 
+using mqtk::test::run_until;
+
 namespace {
 
 // Accepts one connection, answers CONNECT with a CONNACK, and as soon as more bytes arrive (the
 // start of a PUBLISH) sends a packet of the reserved type 0, while it keeps reading everything.
 struct rude_broker {
   explicit rude_broker(asio::io_context &io) : acceptor(io), socket(io) {
-    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
-    acceptor.open(endpoint.protocol());
-    acceptor.bind(endpoint);
-    acceptor.listen();
+    mqtk::test::listen_on_loopback(acceptor);
     acceptor.async_accept(socket, [this](const boost::system::error_code &ec) {
       if (!ec)
         read();
@@ -72,14 +72,6 @@ struct handler final : mqtk::client::client_handler {
   void on_closed(const close_reason &why) override { closed = why; }
 };
 
-bool run_until(asio::io_context &io, const std::function<bool()> &done, std::chrono::milliseconds limit) {
-  const auto deadline = clock_type::now() + limit;
-  while (!done() && clock_type::now() < deadline) {
-    io.restart();
-    io.run_one_for(20ms);
-  }
-  return done();
-}
 
 } // namespace
 

@@ -2,6 +2,7 @@
 // answers each PINGREQ with a message and a PINGRESP: nothing is read while paused, PINGREQ still
 // goes out every keepalive interval, the unread PINGRESPs do not fail the connection, and resuming
 // delivers everything.
+#include "client_loopback.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/net/url.hpp"
 
@@ -19,16 +20,15 @@ using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using clock_type = std::chrono::steady_clock;
 
+using mqtk::test::run_until;
+
 namespace {
 
 // Accepts one connection, answers CONNECT with CONNACK, then each PINGREQ with a QoS 0 PUBLISH on
 // "p" and a PINGRESP.
 struct pinging_broker {
   explicit pinging_broker(asio::io_context &io) : acceptor(io), socket(io) {
-    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
-    acceptor.open(endpoint.protocol());
-    acceptor.bind(endpoint);
-    acceptor.listen();
+    mqtk::test::listen_on_loopback(acceptor);
     acceptor.async_accept(socket, [this](const boost::system::error_code &ec) {
       if (!ec)
         read();
@@ -92,14 +92,6 @@ struct handler final : mqtk::client::client_handler {
   void on_closed(const mqtk::client::close_reason &why) override { closed = why; }
 };
 
-bool run_until(asio::io_context &io, const std::function<bool()> &done, std::chrono::milliseconds limit) {
-  const auto deadline = clock_type::now() + limit;
-  while (!done() && clock_type::now() < deadline) {
-    io.restart();
-    io.run_one_for(20ms);
-  }
-  return done();
-}
 
 } // namespace
 

@@ -1,6 +1,7 @@
 // The client against a loopback broker that stops reading (TCP zero window): the keepalive failure,
 // the write timeout, disconnect() and the CONNACK deadline each end the connection in bounded time
 // although a write is pending, instead of waiting for that write forever.
+#include "client_loopback.hpp"
 #include "mqtk/client/client.hpp"
 #include "mqtk/net/url.hpp"
 
@@ -18,17 +19,15 @@ using clock_type = std::chrono::steady_clock;
 using mqtk::client::close_kind;
 using mqtk::client::close_reason;
 
+using mqtk::test::run_until;
+
 namespace {
 
 // Accepts one connection with a small receive buffer, reads the first bytes (the start of
 // CONNECT), answers with a CONNACK (unless told not to) and never reads again.
 struct stalled_broker {
   stalled_broker(asio::io_context &io, bool send_connack) : acceptor(io), socket(io), connack_(send_connack) {
-    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::receive_buffer_size(4096));
-    acceptor.bind(endpoint);
-    acceptor.listen();
+    mqtk::test::listen_on_loopback(acceptor, 4096);
     acceptor.async_accept(socket, [this](const boost::system::error_code &ec) {
       if (!ec && connack_)
         socket.async_read_some(asio::buffer(first_),
@@ -72,14 +71,6 @@ mqtk::client::client_options options_for(std::uint16_t port, std::uint16_t keep_
   return o;
 }
 
-bool run_until(asio::io_context &io, const std::function<bool()> &done, std::chrono::milliseconds limit) {
-  const auto deadline = clock_type::now() + limit;
-  while (!done() && clock_type::now() < deadline) {
-    io.restart();
-    io.run_one_for(20ms);
-  }
-  return done();
-}
 
 // A QoS 0 message larger than both sides' socket buffers: its write cannot complete.
 mqtk::protocol::publish big_message(const std::vector<std::uint8_t> &payload) {
