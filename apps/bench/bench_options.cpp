@@ -5,6 +5,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
@@ -92,49 +93,49 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
   std::string mode = "pubsub";
   app.add_option("mode", mode, "conn, pub, sub or pubsub (default pubsub)");
   const char *load = "Load";
-  app.add_option("-C,--clients", o.clients,
-                 "Connections: publishers in pub/pubsub, subscribers in sub (default 1)")
-      ->group(load);
-  app.add_option("-s,--subscribers", o.subscribers, "pubsub: subscribing connections (default 1)")
-      ->group(load);
-  app.add_option("-t,--topic", o.topic,
-                 "Topic to publish to, %i is the client index (default mqtk-bench/%i); sub: the filter")
-      ->group(load);
-  app.add_option("-q,--qos", o.qos, "Quality of service: 0, 1 or 2 (default 0)")->group(load);
-  app.add_option("--size", o.size, "Payload bytes, at least the 32 of the bench header (default 32)")->group(load);
-  app.add_option("--rate", o.rate,
-                 "Messages per second per publisher (default: as fast as the broker takes them)")
-      ->group(load);
-  app.add_option(
-         "-n,--count", o.count,
-         "Messages per publisher; sub: stop after N messages in all (default: until the duration ends)")
-      ->group(load);
-  app.add_option(
-         "-D,--duration", o.duration,
-         "Seconds to publish (pub, pubsub), receive (sub) or hold the connections (conn) (default 10)")
-      ->group(load);
-  app.add_option("--connect-rate", o.connect_rate, "New connections per second (default 500)")->group(load);
-  app.add_option(
-         "--max-inflight", o.max_inflight,
-         "Unacknowledged QoS 1/2 messages per publisher (default 1024, and never more than the broker's "
-         "Receive Maximum)")
-      ->group(load);
-  app.add_option("--drain", o.drain,
-                 "Seconds to wait after publishing for acknowledgements and messages (default 5)")
-      ->group(load);
+  help_section(app, load).add_option("-C,--clients", o.clients,
+                                     "Connections: publishers in pub/pubsub, subscribers in sub (default 1)");
+  help_section(app, load).add_option("-s,--subscribers", o.subscribers,
+                                     "pubsub: subscribing connections (default 1)");
+  help_section(app, load).add_option(
+      "-t,--topic", o.topic,
+      "Topic to publish to, %i is the client index (default mqtk-bench/%i); sub: the filter");
+  help_section(app, load).add_option("-q,--qos", o.qos, "Quality of service: 0, 1 or 2 (default 0)");
+  help_section(app, load).add_option("--size", o.size,
+                                     "Payload bytes, at least the 32 of the bench header (default 32)");
+  help_section(app, load).add_option(
+      "--rate", o.rate, "Messages per second per publisher (default: as fast as the broker takes them)");
+  help_section(app, load).add_option(
+      "-n,--count", o.count,
+      "Messages per publisher; sub: stop after N messages in all (default: until the duration ends)");
+  help_section(app, load).add_option(
+      "-D,--duration", o.duration,
+      "Seconds to publish (pub, pubsub), receive (sub) or hold the connections (conn) (default 10)");
+  help_section(app, load).add_option("--connect-rate", o.connect_rate,
+                                     "New connections per second (default 500)");
+  help_section(app, load).add_option(
+      "--max-inflight", o.max_inflight,
+      "Unacknowledged QoS 1/2 messages per publisher (default 1024, and never more than the broker's "
+      "Receive Maximum)");
+  help_section(app, load).add_option(
+      "--drain", o.drain, "Seconds to wait after publishing for acknowledgements and messages (default 5)");
   const char *report = "Report";
-  app.add_option("--interval", o.interval, "Seconds between progress lines (default 1)")->group(report);
-  app.add_flag("--quiet", o.quiet, "No progress lines, only the summary")->group(report);
-  app.add_flag("--json", o.json, "JSON lines on stdout: progress objects, then the summary")->group(report);
-  app.add_option("--max-loss", o.max_loss, "Exit 10 when more than PERCENT of the messages were lost")
-      ->group(report);
-  app.add_option("--max-p99", o.max_p99, "Exit 10 when the 99th percentile latency (response time with --rate) exceeds MS milliseconds")
-      ->group(report);
-  app.add_option(
-         "--min-rate", o.min_rate,
-         "Exit 10 when fewer messages per second arrived (sent in pub mode, connections in conn mode), "
-         "0.1% tolerance")
-      ->group(report);
+  help_section(app, report)
+      .add_option("--interval", o.interval, "Seconds between progress lines (default 1)");
+  help_section(app, report).add_flag("--quiet", o.quiet, "No progress lines, only the summary");
+  help_section(app, report)
+      .add_flag("--json", o.json, "JSON lines on stdout: progress objects, then the summary");
+  help_section(app, report)
+      .add_option("--max-loss", o.max_loss, "Exit 10 when more than PERCENT of the messages were lost");
+  help_section(app, report)
+      .add_option(
+          "--max-p99", o.max_p99,
+          "Exit 10 when the 99th percentile latency (response time with --rate) exceeds MS milliseconds");
+  help_section(app, report)
+      .add_option(
+          "--min-rate", o.min_rate,
+          "Exit 10 when fewer messages per second arrived (sent in pub mode, connections in conn mode), "
+          "0.1% tolerance");
   add_shard_options(app, o);
   add_cluster_options(app, o);
   add_export_options(app, o);

@@ -1,15 +1,17 @@
 // mqtk-bench: the cluster flag, --sub-url (the -h/-L lists are connection_options' several mode).
 #include "bench/bench.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 
 namespace mqtk::apps::bench {
 
 void add_cluster_options(CLI::App &app, bench_options &o) {
-  app.add_option("--sub-url", o.cluster.sub_urls,
-                 "pubsub: broker URL for the subscribers (repeat or comma list, round robin) while publishers use "
-                 "-h/-L, so the run measures forwarding between cluster nodes")
-      ->group("Cluster")
+  help_section(app, "Cluster")
+      .add_option(
+          "--sub-url", o.cluster.sub_urls,
+          "pubsub: broker URL for the subscribers (repeat or comma list, round robin) while publishers use "
+          "-h/-L, so the run measures forwarding between cluster nodes")
       ->allow_extra_args(false)
       ->type_name("URL")
       ->expected(1)

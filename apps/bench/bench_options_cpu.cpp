@@ -1,16 +1,17 @@
 // mqtk-bench: the flags of how subscribers read.
 #include "bench/bench.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 
 namespace mqtk::apps::bench {
 
 void add_cpu_options(CLI::App &app, bench_options &o) {
-  app.add_flag_callback(
-         "--no-read-hold", [&o] { o.cpu.read_hold = false; },
-               "Read every message as soon as it arrives, also under a backlogged stream (more CPU; "
-               "latency figures are the same within the histogram's resolution)")
-      ->group("Report");
+  help_section(app, "Report")
+      .add_flag_callback(
+          "--no-read-hold", [&o] { o.cpu.read_hold = false; },
+          "Read every message as soon as it arrives, also under a backlogged stream (more CPU; "
+          "latency figures are the same within the histogram's resolution)");
 }
 
 std::string cpu_options_error(const CLI::App &app, const bench_options &o) {

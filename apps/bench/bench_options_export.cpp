@@ -1,6 +1,7 @@
 // mqtk-bench: the exporter flags (--hdr-log, --plot, --metrics-listen) and their usage checks.
 #include "bench/bench.hpp"
 #include "bench/listen_address.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -8,19 +9,20 @@ namespace mqtk::apps::bench {
 
 void add_export_options(CLI::App &app, bench_options &o) {
   const char *group = "Export";
-  app.add_option("--hdr-log", o.exports.hdr_log,
-                 "Write the latency histogram of every interval to FILE as an HdrHistogram interval log")
-      ->type_name("FILE")
-      ->group(group);
-  app.add_option("--plot", o.exports.plot,
-                 "Write throughput and latency over time and the latency distribution to FILE as SVG")
-      ->type_name("FILE")
-      ->group(group);
-  app.add_option("--metrics-listen", o.exports.metrics_listen,
-                 "Serve Prometheus metrics at http://ADDR:PORT/metrics during the run (port 0: any free port, "
-                 "printed on stderr)")
-      ->type_name("ADDR:PORT")
-      ->group(group);
+  help_section(app, group)
+      .add_option("--hdr-log", o.exports.hdr_log,
+                  "Write the latency histogram of every interval to FILE as an HdrHistogram interval log")
+      ->type_name("FILE");
+  help_section(app, group)
+      .add_option("--plot", o.exports.plot,
+                  "Write throughput and latency over time and the latency distribution to FILE as SVG")
+      ->type_name("FILE");
+  help_section(app, group)
+      .add_option(
+          "--metrics-listen", o.exports.metrics_listen,
+          "Serve Prometheus metrics at http://ADDR:PORT/metrics during the run (port 0: any free port, "
+          "printed on stderr)")
+      ->type_name("ADDR:PORT");
 }
 
 std::string export_options_error(const CLI::App &app, const bench_options &o) {

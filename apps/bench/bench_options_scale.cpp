@@ -1,5 +1,6 @@
 // mqtk-bench: the flags for tens of thousands of connections (--ifaddr, --tls-keep-buffers).
 #include "bench/bench.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -7,15 +8,15 @@ namespace mqtk::apps::bench {
 
 void add_scale_options(CLI::App &app, bench_options &o) {
   const char *group = "Connections at scale";
-  app.add_option("--ifaddr", o.scale.ifaddr,
-                 "Source addresses connections bind to, round robin: ADDR[,ADDR...], ranges FIRST-LAST "
-                 "(127.0.0.2-127.0.0.9), IPv4 or IPv6; repeatable")
-      ->group(group)
+  help_section(app, group)
+      .add_option("--ifaddr", o.scale.ifaddr,
+                  "Source addresses connections bind to, round robin: ADDR[,ADDR...], ranges FIRST-LAST "
+                  "(127.0.0.2-127.0.0.9), IPv4 or IPv6; repeatable")
       ->allow_extra_args(false);
-  app.add_flag("--tls-keep-buffers", o.scale.tls_keep_buffers,
-               "Idle TLS connections keep OpenSSL's record buffers (about 34 KiB each): less CPU per "
-               "message, more memory (default: freed while idle)")
-      ->group(group);
+  help_section(app, group)
+      .add_flag("--tls-keep-buffers", o.scale.tls_keep_buffers,
+                "Idle TLS connections keep OpenSSL's record buffers (about 34 KiB each): less CPU per "
+                "message, more memory (default: freed while idle)");
 }
 
 std::string scale_options_error(const CLI::App &, bench_options &o) {

@@ -2,6 +2,7 @@
 #include "bench/bench.hpp"
 #include "bench/bench_payload.hpp"
 #include "bench/bench_result_file.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -11,23 +12,23 @@ namespace mqtk::apps::bench {
 
 void add_shard_options(CLI::App &app, bench_options &o) {
   const char *group = "Shards (one run over many processes or hosts)";
-  app.add_option("--shard", o.shard.spec,
-                 "Run shard K (from 0) of N: its share of -C and -s, with global client indices")
-      ->type_name("K/N")
-      ->group(group);
-  app.add_option("--shards", o.shard.shards,
-                 "Run one of N shards, K from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)")
-      ->type_name("N")
-      ->group(group);
-  app.add_option("--start-at", o.shard.start_at_text,
-                 "Connect, then wait until TIME (RFC 3339 with Z or an offset, or epoch seconds) to start "
-                 "measuring")
-      ->type_name("TIME")
-      ->group(group);
-  app.add_option("--output", o.shard.output,
-                 "Write the result as one JSON document to FILE (- for stdout) for mqtk-bench merge")
-      ->type_name("FILE")
-      ->group(group);
+  help_section(app, group)
+      .add_option("--shard", o.shard.spec,
+                  "Run shard K (from 0) of N: its share of -C and -s, with global client indices")
+      ->type_name("K/N");
+  help_section(app, group)
+      .add_option("--shards", o.shard.shards,
+                  "Run one of N shards, K from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)")
+      ->type_name("N");
+  help_section(app, group)
+      .add_option("--start-at", o.shard.start_at_text,
+                  "Connect, then wait until TIME (RFC 3339 with Z or an offset, or epoch seconds) to start "
+                  "measuring")
+      ->type_name("TIME");
+  help_section(app, group)
+      .add_option("--output", o.shard.output,
+                  "Write the result as one JSON document to FILE (- for stdout) for mqtk-bench merge")
+      ->type_name("FILE");
 }
 
 std::string shard_options_error(const CLI::App &app, bench_options &o) {

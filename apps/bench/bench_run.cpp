@@ -7,18 +7,18 @@
 #include "bench/bench_report.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "mqtk/client/entropy.hpp"
 #include "mqtk/protocol/error.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 
 namespace mqtk::apps::bench {
 
 using namespace run_detail;
 
 bench_run::bench_run(runtime &rt, const bench_options &options, client::client_options base)
-    : rt_(rt), o_(options), base_(std::move(base)), run_id_(std::random_device{}()), connect_timer_(rt),
+    : rt_(rt), o_(options), base_(std::move(base)), run_id_(static_cast<std::uint32_t>(client::random_u64())), connect_timer_(rt),
       publish_timer_(rt), report_timer_(rt), end_timer_(rt), drain_timer_(rt), close_timer_(rt), read_pacer_(rt),
       // A pubsub shard also receives (and measures) the other shards' messages: they are its run too.
       recorder_(run_id_, options.mode == bench_mode::pubsub && options.shard.count == 1), totals_(recorder_.totals()),

@@ -4,9 +4,11 @@
 #include "common/diagnostics.hpp"
 #include "common/endpoint_layers.hpp"
 #include "common/file_input.hpp"
+#include "common/help_sections.hpp"
 #include "common/profile.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/client/enhanced_auth.hpp"
+#include "mqtk/client/entropy.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -15,7 +17,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <random>
 
 namespace mqtk::apps {
 
@@ -50,13 +51,6 @@ bool parse_uint(const std::string &text, std::uint64_t max, std::uint64_t &out) 
     return false;
   out = std::stoull(text);
   return out <= max;
-}
-
-std::string random_suffix() {
-  std::random_device rd;
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<unsigned>(rd()));
-  return buffer;
 }
 
 // How messages name entry i of n of a list flag: "-h/--host entry 2", or just the flag for one.
@@ -179,95 +173,108 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
   f.brokers = count;
   const bool several = count == broker_count::several;
   // Both modes collect every value; broker_count::one refuses more than one when resolving.
-  app.add_option("-h,--host", f.hosts,
-                 several ? "Broker HOST[:PORT] (default localhost); several: repeat -h or list them with commas, "
-                           "and connections are spread round robin"
-                         : "Broker host name or IP address (default localhost)")
-      ->group(conn)
+  help_section(app, conn)
+      .add_option(
+          "-h,--host", f.hosts,
+          several ? "Broker HOST[:PORT] (default localhost); several: repeat -h or list them with commas, "
+                    "and connections are spread round robin"
+                  : "Broker host name or IP address (default localhost)")
       ->allow_extra_args(false)
       ->type_name(several ? "HOST[:PORT]" : "TEXT")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("-p,--port", f.port,
-                 several ? "Broker port of -h entries without one (default 1883, 8883 with TLS)"
-                         : "Broker port (default 1883, 8883 with TLS)")
-      ->group(conn);
+  help_section(app, conn).add_option(
+      "-p,--port", f.port,
+      several ? "Broker port of -h entries without one (default 1883, 8883 with TLS)"
+              : "Broker port (default 1883, 8883 with TLS)");
   const std::string url_help =
       "Broker URL: mqtt://, mqtts://, ws://, wss://[user[:pass]@]host[:port][/path] or unix:///path";
-  app.add_option("-L,--url", f.urls, several ? url_help + "; several: repeat -L or list them with commas (round robin)"
-                                             : url_help)
-      ->group(conn)
+  help_section(app, conn)
+      .add_option("-L,--url", f.urls,
+                  several ? url_help + "; several: repeat -L or list them with commas (round robin)"
+                          : url_help)
       ->allow_extra_args(false)
       ->type_name(several ? "URL" : "TEXT")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--unix", f.unix_path, "Connect to the broker's Unix domain socket at PATH")->group(conn);
-  app.add_option("-V,--protocol-version", f.protocol_version,
-                 "MQTT version: 5, 311 or 31 (default 5, falling back to 3.1.1 if refused)")
-      ->group(conn);
-  app.add_option("-i,--id", f.client_id, "Client identifier (default mqtk-<tool>-<random>)")->group(conn);
-  app.add_option("-I,--id-prefix", f.client_id_prefix, "Client identifier prefix; the process id is appended")
-      ->group(conn);
-  app.add_option("-k,--keepalive", f.keepalive, "Keepalive interval in seconds, 0 disables (default 60)")
-      ->group(conn);
-  app.add_option("--connect-timeout", f.connect_timeout, "Seconds to wait for the connection and CONNACK (default 10)")
-      ->group(conn);
-  app.add_option("--ack-timeout", f.ack_timeout,
-                 "Give up when a QoS 1/2 message, SUBSCRIBE or UNSUBSCRIBE waits SECONDS with nothing "
-                 "acknowledged (default 30; 0 waits forever)")
-      ->group(conn);
+  help_section(app, conn).add_option("--unix", f.unix_path,
+                                     "Connect to the broker's Unix domain socket at PATH");
+  help_section(app, conn).add_option(
+      "-V,--protocol-version", f.protocol_version,
+      "MQTT version: 5, 311 or 31 (default 5, falling back to 3.1.1 if refused)");
+  help_section(app, conn).add_option("-i,--id", f.client_id,
+                                     "Client identifier (default mqtk-<tool>-<random>)");
+  help_section(app, conn).add_option("-I,--id-prefix", f.client_id_prefix,
+                                     "Client identifier prefix; the process id is appended");
+  help_section(app, conn).add_option("-k,--keepalive", f.keepalive,
+                                     "Keepalive interval in seconds, 0 disables (default 60)");
+  help_section(app, conn).add_option("--connect-timeout", f.connect_timeout,
+                                     "Seconds to wait for the connection and CONNACK (default 10)");
+  help_section(app, conn).add_option(
+      "--ack-timeout", f.ack_timeout,
+      "Give up when a QoS 1/2 message, SUBSCRIBE or UNSUBSCRIBE waits SECONDS with nothing "
+      "acknowledged (default 30; 0 waits forever)");
   const char *no_effect = "Accepted for compatibility, no effect: this tool never reconnects";
-  app.add_option("--reconnect-timeout", f.reconnect_timeout,
-                 reconnects ? "Give up SECONDS after a loss unless a connection recovered (something "
-                              "acknowledged, or up 10 s)"
-                            : no_effect)
-      ->group(conn);
-  app.add_flag("--no-reconnect", f.no_reconnect, reconnects ? "Do not reconnect a lost connection" : no_effect)
-      ->group(conn);
-  app.add_option("--ws-header", f.ws_headers, "Extra WebSocket upgrade header 'Name: value' (repeatable)")
-      ->group(conn)
+  help_section(app, conn).add_option(
+      "--reconnect-timeout", f.reconnect_timeout,
+      reconnects ? "Give up SECONDS after a loss unless a connection recovered (something "
+                   "acknowledged, or up 10 s)"
+                 : no_effect);
+  help_section(app, conn).add_flag("--no-reconnect", f.no_reconnect,
+                                   reconnects ? "Do not reconnect a lost connection" : no_effect);
+  help_section(app, conn)
+      .add_option("--ws-header", f.ws_headers, "Extra WebSocket upgrade header 'Name: value' (repeatable)")
       ->allow_extra_args(false); // one value per flag: the next word is a positional argument
-  app.add_option("--profile", f.profile, "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf")->group(conn);
-  app.add_flag("-d,--debug", f.debug, "Print every packet sent and received on stderr")->group(conn);
+  help_section(app, conn).add_option("--profile", f.profile,
+                                     "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf");
+  help_section(app, conn).add_flag("-d,--debug", f.debug, "Print every packet sent and received on stderr");
   add_proxy_options(app, f.proxy, conn);
-  app.add_flag("--allow-control-chars", f.allow_control_chars,
-               "Send topics and strings holding control characters (U+0001-U+001F, U+007F-U+009F); "
-               "brokers such as mosquitto close the connection on them")
-      ->group(conn);
+  help_section(app, conn).add_flag(
+      "--allow-control-chars", f.allow_control_chars,
+      "Send topics and strings holding control characters (U+0001-U+001F, U+007F-U+009F); "
+      "brokers such as mosquitto close the connection on them");
 
   const char *auth = "Authentication and session";
-  app.add_option("-u,--username", f.username, "User name")->group(auth);
-  app.add_option("-P,--password", f.password, "Password (prefer --password-file or MQTK_PASSWORD)")->group(auth);
-  app.add_option("--password-file", f.password_file, "Read the password from the first line of FILE (mode 600)")
-      ->group(auth);
-  app.add_flag("--password-prompt", f.password_prompt, "Ask for the password on the terminal")->group(auth);
-  app.add_option("--auth-method", f.auth_method,
-                 "MQTT 5 enhanced authentication with -u and the password: SCRAM-SHA-1, SCRAM-SHA-256 or "
-                 "SCRAM-SHA-512 (the password then never goes to the broker)")
-      ->group(auth);
-  app.add_flag("-c,--no-clean", f.no_clean, "Keep the session: resume it and let the broker keep it")->group(auth);
-  app.add_option("-x,--session-expiry", f.session_expiry, "Session expiry in seconds or 'never' (MQTT 5)")
-      ->group(auth);
+  help_section(app, auth).add_option("-u,--username", f.username, "User name");
+  help_section(app, auth).add_option("-P,--password", f.password,
+                                     "Password (prefer --password-file or MQTK_PASSWORD)");
+  help_section(app, auth).add_option("--password-file", f.password_file,
+                                     "Read the password from the first line of FILE (mode 600)");
+  help_section(app, auth).add_flag("--password-prompt", f.password_prompt,
+                                   "Ask for the password on the terminal");
+  help_section(app, auth).add_option(
+      "--auth-method", f.auth_method,
+      "MQTT 5 enhanced authentication with -u and the password: SCRAM-SHA-1, SCRAM-SHA-256 or "
+      "SCRAM-SHA-512 (the password then never goes to the broker)");
+  help_section(app, auth).add_flag("-c,--no-clean", f.no_clean,
+                                   "Keep the session: resume it and let the broker keep it");
+  help_section(app, auth).add_option("-x,--session-expiry", f.session_expiry,
+                                     "Session expiry in seconds or 'never' (MQTT 5)");
 
   const char *will = "Will";
-  app.add_option("--will-topic", f.will_topic, "Topic of the Last Will and Testament")->group(will);
-  app.add_option("--will-payload", f.will_payload, "Payload of the will (at most 65,535 bytes)")->group(will);
-  app.add_option("--will-qos", f.will_qos, "QoS of the will (0, 1 or 2)")->group(will);
-  app.add_flag("--will-retain", f.will_retain, "Retain the will")->group(will);
-  app.add_option("--will-delay", f.will_delay, "Will delay interval in seconds (MQTT 5)")->group(will);
+  help_section(app, will).add_option("--will-topic", f.will_topic, "Topic of the Last Will and Testament");
+  help_section(app, will).add_option("--will-payload", f.will_payload,
+                                     "Payload of the will (at most 65,535 bytes)");
+  help_section(app, will).add_option("--will-qos", f.will_qos, "QoS of the will (0, 1 or 2)");
+  help_section(app, will).add_flag("--will-retain", f.will_retain, "Retain the will");
+  help_section(app, will).add_option("--will-delay", f.will_delay, "Will delay interval in seconds (MQTT 5)");
 
   const char *tls = "TLS";
-  app.add_option("--cafile", f.cafile, "PEM file of trusted CA certificates")->group(tls);
-  app.add_option("--capath", f.capath, "Directory of trusted CA certificates")->group(tls);
-  app.add_option("--cert", f.cert, "PEM client certificate")->group(tls);
-  app.add_option("--key", f.key, "PEM private key of --cert")->group(tls);
-  app.add_option("--key-password-file", f.key_password_file, "File holding the passphrase of --key")->group(tls);
-  app.add_flag("--insecure", f.insecure, "Do not verify the server certificate or host name (warns)")->group(tls);
-  app.add_option("--tls-version", f.tls_version,
-                 "TLS versions: 1.2, 1.3, 1.2+ (1.2 or later), tlsv1.2 (1.2+, the default) or tlsv1.3")
-      ->group(tls);
-  app.add_option("--alpn", f.alpn, "ALPN protocol to offer (repeatable)")->group(tls)->allow_extra_args(false);
-  app.add_option("--sni", f.sni, "Server name to send and verify instead of the host")->group(tls);
+  help_section(app, tls).add_option("--cafile", f.cafile, "PEM file of trusted CA certificates");
+  help_section(app, tls).add_option("--capath", f.capath, "Directory of trusted CA certificates");
+  help_section(app, tls).add_option("--cert", f.cert, "PEM client certificate");
+  help_section(app, tls).add_option("--key", f.key, "PEM private key of --cert");
+  help_section(app, tls).add_option("--key-password-file", f.key_password_file,
+                                    "File holding the passphrase of --key");
+  help_section(app, tls).add_flag("--insecure", f.insecure,
+                                  "Do not verify the server certificate or host name (warns)");
+  help_section(app, tls).add_option(
+      "--tls-version", f.tls_version,
+      "TLS versions: 1.2, 1.3, 1.2+ (1.2 or later), tlsv1.2 (1.2+, the default) or tlsv1.3");
+  help_section(app, tls)
+      .add_option("--alpn", f.alpn, "ALPN protocol to offer (repeatable)")
+      ->allow_extra_args(false);
+  help_section(app, tls).add_option("--sni", f.sni, "Server name to send and verify instead of the host");
   add_tls_identity_options(app, f.tls_identity, tls);
 }
 
@@ -389,7 +396,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   else if (!f.client_id_prefix.empty())
     s.client_id = f.client_id_prefix + std::to_string(::getpid());
   else
-    s.client_id = "mqtk-" + defaults.tool + "-" + random_suffix();
+    s.client_id = "mqtk-" + defaults.tool + "-" + client::random_hex(8);
   if (s.client_id.size() > 65535)
     return fail("client id is longer than 65,535 bytes");
   s.username = choice.username;

@@ -1,6 +1,7 @@
 // --proxy, --no-proxy and --proxy-password-file: flags, the *_PROXY environment, the password file.
 #include "common/connection_proxy.hpp"
 
+#include "common/help_sections.hpp"
 #include "common/profile.hpp"
 
 #include <CLI/CLI.hpp>
@@ -8,16 +9,16 @@
 namespace mqtk::apps {
 
 void add_proxy_options(CLI::App &app, proxy_flags &f, const char *group) {
-  app.add_option("--proxy", f.proxy,
-                 "Connect through a SOCKS5 or HTTP CONNECT proxy: socks5://, socks5h:// (the proxy resolves "
-                 "the broker's name) or http://[user[:password]@]host[:port]; overrides *_PROXY")
-      ->group(group)
+  help_section(app, group)
+      .add_option("--proxy", f.proxy,
+                  "Connect through a SOCKS5 or HTTP CONNECT proxy: socks5://, socks5h:// (the proxy resolves "
+                  "the broker's name) or http://[user[:password]@]host[:port]; overrides *_PROXY")
       ->type_name("URL");
-  app.add_flag("--no-proxy", f.no_proxy, "Connect directly, ignoring ALL_PROXY, HTTPS_PROXY, HTTP_PROXY")
-      ->group(group);
-  app.add_option("--proxy-password-file", f.password_file,
-                 "Read the proxy user's password from the first line of FILE (mode 600)")
-      ->group(group);
+  help_section(app, group)
+      .add_flag("--no-proxy", f.no_proxy, "Connect directly, ignoring ALL_PROXY, HTTPS_PROXY, HTTP_PROXY");
+  help_section(app, group)
+      .add_option("--proxy-password-file", f.password_file,
+                  "Read the proxy user's password from the first line of FILE (mode 600)");
 }
 
 proxy_resolution resolve_proxy(const proxy_flags &f, const proxy_environment &env,

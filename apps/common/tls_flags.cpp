@@ -1,6 +1,7 @@
 #include "common/tls_flags.hpp"
 
 #include "common/file_input.hpp"
+#include "common/help_sections.hpp"
 #include "common/json_message.hpp"
 #include "common/payload_codec.hpp"
 #include "common/profile.hpp"
@@ -25,24 +26,27 @@ tls_identity_env tls_identity_env::from_process() {
 }
 
 void add_tls_identity_options(CLI::App &app, tls_identity_flags &f, const char *group) {
-  app.add_option("--crlfile", f.crlfile, "PEM file of CRLs: refuse a revoked broker certificate")->group(group);
-  app.add_option("--pin-sha256", f.pins,
-                 "Accept only a broker key with this base64 SHA-256 SPKI hash (repeatable; with "
-                 "--insecure, trust a pinned self-signed broker)")
-      ->group(group)
+  help_section(app, group)
+      .add_option("--crlfile", f.crlfile, "PEM file of CRLs: refuse a revoked broker certificate");
+  help_section(app, group)
+      .add_option("--pin-sha256", f.pins,
+                  "Accept only a broker key with this base64 SHA-256 SPKI hash (repeatable; with "
+                  "--insecure, trust a pinned self-signed broker)")
       ->allow_extra_args(false);
-  app.add_flag("--tls-info", f.tls_info,
-               "After the handshake, print protocol, cipher, ALPN, SNI and the broker's chain (stderr; "
-               "with --json a JSON line on stdout)")
-      ->group(group);
-  app.add_option("--tls-keylog", f.keylog, "Append NSS key-log lines to FILE (mode 600; also SSLKEYLOGFILE)")
-      ->group(group);
-  app.add_option("--pkcs12", f.pkcs12, "PKCS#12 client certificate, key and chain (mode 600)")->group(group);
-  app.add_option("--pkcs12-password-file", f.pkcs12_password_file,
-                 "File holding the password of --pkcs12 (else MQTK_PKCS12_PASSWORD)")
-      ->group(group);
-  app.add_option("--psk-identity", f.psk_identity, "TLS-PSK identity (with --psk)")->group(group);
-  app.add_option("--psk", f.psk, "TLS-PSK key in hex (with --psk-identity)")->group(group);
+  help_section(app, group)
+      .add_flag("--tls-info", f.tls_info,
+                "After the handshake, print protocol, cipher, ALPN, SNI and the broker's chain (stderr; "
+                "with --json a JSON line on stdout)");
+  help_section(app, group)
+      .add_option("--tls-keylog", f.keylog,
+                  "Append NSS key-log lines to FILE (mode 600; also SSLKEYLOGFILE)");
+  help_section(app, group)
+      .add_option("--pkcs12", f.pkcs12, "PKCS#12 client certificate, key and chain (mode 600)");
+  help_section(app, group)
+      .add_option("--pkcs12-password-file", f.pkcs12_password_file,
+                  "File holding the password of --pkcs12 (else MQTK_PKCS12_PASSWORD)");
+  help_section(app, group).add_option("--psk-identity", f.psk_identity, "TLS-PSK identity (with --psk)");
+  help_section(app, group).add_option("--psk", f.psk, "TLS-PSK key in hex (with --psk-identity)");
 }
 
 const char *tls_identity_flag(const tls_identity_flags &f) {

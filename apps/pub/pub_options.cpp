@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
@@ -25,39 +26,46 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   bool version = false;
   add_version_flag(app, version);
   const char *msg = "Message";
-  app.add_option("-t,--topic", o.topic, "Topic to publish to (--jsonl lines may name their own)")->group(msg);
-  app.add_option("-m,--message", o.message, "Publish MSG as the payload")->group(msg);
-  app.add_option("-f,--file", o.file, "Publish the contents of FILE (binary safe)")->group(msg);
+  help_section(app, msg).add_option("-t,--topic", o.topic,
+                                    "Topic to publish to (--jsonl lines may name their own)");
+  help_section(app, msg).add_option("-m,--message", o.message, "Publish MSG as the payload");
+  help_section(app, msg).add_option("-f,--file", o.file, "Publish the contents of FILE (binary safe)");
   bool stdin_whole = false, stdin_lines = false, null_message = false, jsonl = false;
-  app.add_flag("-s,--stdin-file", stdin_whole, "Publish all of stdin as one message")->group(msg);
-  app.add_flag("-l,--stdin-line", stdin_lines, "Publish each line of stdin as a message")->group(msg);
-  app.add_flag("-n,--null-message", null_message, "Publish an empty message")->group(msg);
-  app.add_flag("--jsonl", jsonl, "Publish one message per JSON line of stdin (mqtk-sub --json format)")->group(msg);
-  app.add_option("-q,--qos", o.qos, "Quality of service: 0, 1 or 2 (default 0)")->group(msg);
-  app.add_option_function<std::string>(
-         "--encode", [&o](const std::string &name) { o.encode = parse_payload_codec(name); },
-         "Send the JSON payload (-m, -f, -s, each -l line) encoded as cbor or msgpack")
+  help_section(app, msg).add_flag("-s,--stdin-file", stdin_whole, "Publish all of stdin as one message");
+  help_section(app, msg).add_flag("-l,--stdin-line", stdin_lines, "Publish each line of stdin as a message");
+  help_section(app, msg).add_flag("-n,--null-message", null_message, "Publish an empty message");
+  help_section(app, msg).add_flag("--jsonl", jsonl,
+                                  "Publish one message per JSON line of stdin (mqtk-sub --json format)");
+  help_section(app, msg).add_option("-q,--qos", o.qos, "Quality of service: 0, 1 or 2 (default 0)");
+  help_section(app, msg)
+      .add_option_function<std::string>(
+          "--encode", [&o](const std::string &name) { o.encode = parse_payload_codec(name); },
+          "Send the JSON payload (-m, -f, -s, each -l line) encoded as cbor or msgpack")
       ->check(CLI::IsMember({"cbor", "msgpack"}))
-      ->type_name("CODEC")
-      ->group(msg);
-  app.add_flag("-r,--retain", o.retain, "Retain the message")->group(msg);
-  app.add_option("--repeat", o.repeat, "Publish the message N times (default 1)")->group(msg);
-  app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeated messages")->group(msg);
-  app.add_option("--rate", o.rate, "At most N messages per second in any 1 s window (streams and --repeat)")
-      ->group(msg);
-  app.add_option("--burst", o.burst, "With --rate: let up to N messages go back to back after a pause (default 1)")
-      ->group(msg);
-  app.add_option("--max-inflight", o.max_inflight, "At most N unacknowledged QoS 1/2 messages (default 1024, and never more than the broker's Receive Maximum)")
-      ->group(msg);
+      ->type_name("CODEC");
+  help_section(app, msg).add_flag("-r,--retain", o.retain, "Retain the message");
+  help_section(app, msg).add_option("--repeat", o.repeat, "Publish the message N times (default 1)");
+  help_section(app, msg).add_option("--repeat-delay", o.repeat_delay, "Seconds between repeated messages");
+  help_section(app, msg).add_option("--rate", o.rate,
+                                    "At most N messages per second in any 1 s window (streams and --repeat)");
+  help_section(app, msg).add_option(
+      "--burst", o.burst, "With --rate: let up to N messages go back to back after a pause (default 1)");
+  help_section(app, msg).add_option("--max-inflight", o.max_inflight,
+                                    "At most N unacknowledged QoS 1/2 messages (default 1024, and never more "
+                                    "than the broker's Receive Maximum)");
   const char *v5 = "MQTT 5 properties";
-  app.add_option("--message-expiry", o.message_expiry, "Message expiry interval in seconds")->group(v5);
-  app.add_option("--content-type", o.content_type, "Content type (MIME) of the payload")->group(v5);
-  app.add_option("--response-topic", o.response_topic, "Response topic for request/response")->group(v5);
-  app.add_option("--correlation-data", o.correlation_data, "Correlation data (text)")->group(v5);
-  app.add_option("--user-property", o.user_properties, "User property KEY=VALUE (repeatable, order kept)")
-      ->group(v5);
-  app.add_option("--payload-format", o.payload_format, "Payload format indicator: utf8 or bytes")->group(v5);
-  app.add_flag("--topic-alias", o.topic_alias, "Use topic aliases for repeated topics in streams")->group(v5);
+  help_section(app, v5).add_option("--message-expiry", o.message_expiry,
+                                   "Message expiry interval in seconds");
+  help_section(app, v5).add_option("--content-type", o.content_type, "Content type (MIME) of the payload");
+  help_section(app, v5).add_option("--response-topic", o.response_topic,
+                                   "Response topic for request/response");
+  help_section(app, v5).add_option("--correlation-data", o.correlation_data, "Correlation data (text)");
+  help_section(app, v5).add_option("--user-property", o.user_properties,
+                                   "User property KEY=VALUE (repeatable, order kept)");
+  help_section(app, v5).add_option("--payload-format", o.payload_format,
+                                   "Payload format indicator: utf8 or bytes");
+  help_section(app, v5).add_flag("--topic-alias", o.topic_alias,
+                                 "Use topic aliases for repeated topics in streams");
   app.add_flag("--json", o.json, "Print one JSON result line per message on stdout");
   add_replay_options(app, o.replay);
 

@@ -1,6 +1,7 @@
 // mqtk-pub: the record-and-replay flags and their usage checks.
 #include "pub/replay_options.hpp"
 
+#include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 
 #include <CLI/CLI.hpp>
@@ -13,13 +14,17 @@ namespace mqtk::apps::pub {
 
 void add_replay_options(CLI::App &app, replay_options &o) {
   const char *g = "Replay";
-  app.add_flag("--replay", o.replay, "With --jsonl: publish a capture with its original timing (received_at)")->group(g);
-  app.add_option("--speed", o.speed, "With --replay: timing factor, 2 = twice as fast, 0 = as fast as possible (default 1)")
-      ->group(g);
-  app.add_option("--loop", o.loop, "With --replay: go through the capture N times, 0 = until interrupted (stdin must be a file)")
-      ->group(g);
-  app.add_option("--topic-prefix", o.topic_prefix, "With --jsonl: rewrite topics starting with OLD to start with NEW (OLD=NEW, repeatable, first match wins)")
-      ->group(g);
+  help_section(app, g).add_flag("--replay", o.replay,
+                                "With --jsonl: publish a capture with its original timing (received_at)");
+  help_section(app, g).add_option(
+      "--speed", o.speed,
+      "With --replay: timing factor, 2 = twice as fast, 0 = as fast as possible (default 1)");
+  help_section(app, g).add_option(
+      "--loop", o.loop,
+      "With --replay: go through the capture N times, 0 = until interrupted (stdin must be a file)");
+  help_section(app, g).add_option("--topic-prefix", o.topic_prefix,
+                                  "With --jsonl: rewrite topics starting with OLD to start with NEW "
+                                  "(OLD=NEW, repeatable, first match wins)");
 }
 
 std::string replay_options_error(const CLI::App &app, replay_options &o, bool jsonl, bool rate) {

@@ -9,6 +9,7 @@
 #include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
 #include "common/stdout_writer.hpp"
+#include "mqtk/client/entropy.hpp"
 #include "mqtk/protocol/error.hpp"
 #include "retain-clear/backup.hpp"
 #include "retain-clear/report.hpp"
@@ -20,7 +21,6 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <random>
 #include <set>
 #include <unordered_map>
 
@@ -35,13 +35,6 @@ constexpr std::size_t max_prompt_lines = 50; // topics listed above the confirma
 
 enum class phase { connecting, listing, confirming, clearing, verifying, done };
 
-std::string random_hex() {
-  std::random_device rd;
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%08x%08x", static_cast<unsigned>(rd()), static_cast<unsigned>(rd()));
-  return buffer;
-}
-
 std::chrono::steady_clock::duration seconds(double s) {
   return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
 }
@@ -52,7 +45,7 @@ public:
       : rt_(rt), o_(std::move(options)), selection_(o_.filters, o_.excludes),
         client_(rt.io(), std::move(client_options), *this), idle_timer_(rt), deadline_timer_(rt),
         prompt_(rt, 4096) {
-    sentinel_topic_ = o_.sentinel_topic.empty() ? "mqtk/sentinel/" + random_hex() : o_.sentinel_topic;
+    sentinel_topic_ = o_.sentinel_topic.empty() ? "mqtk/sentinel/" + client::random_hex(16) : o_.sentinel_topic;
     sentinel_usable_ = !o_.no_sentinel;
     report_.filters = o_.filters;
     report_.excludes = o_.excludes;
@@ -187,7 +180,7 @@ private:
   // Subscribes to the filters (and the sentinel topic); the broker answers with its retained burst.
   void begin_listing(phase next) {
     phase_ = next;
-    token_ = (next == phase::listing ? "list-" : "verify-") + random_hex();
+    token_ = (next == phase::listing ? "list-" : "verify-") + client::random_hex(16);
     const bool v5 = client_.session().version() == protocol::protocol_version::v5;
     protocol::subscribe request;
     for (const auto &filter : o_.filters) {

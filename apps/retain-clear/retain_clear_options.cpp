@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
@@ -35,31 +36,33 @@ int parse_options(int argc, char **argv, retain_clear_options &o, CLI::App &app)
   bool version = false;
   add_version_flag(app, version);
   const char *what = "Retained messages";
-  app.add_option("-t,--topic", o.filters, "Topic filter to clear retained messages under (repeatable)")
-      ->group(what);
-  app.add_option("-T,--exclude", o.excludes, "Leave topics matching this filter alone (repeatable)")
-      ->group(what);
-  app.add_flag("-n,--dry-run", o.dry_run, "List what would be cleared; change nothing")->group(what);
-  app.add_option("--backup", o.backup,
-                 "Write every retained message found to FILE as JSON lines before clearing (refuses a "
-                 "non-empty FILE without --force)")
-      ->group(what);
-  app.add_flag("--force", o.force, "With --backup: replace FILE even when it is not empty")->group(what);
-  app.add_flag("-y,--yes", o.yes, "Do not ask before clearing more than 10 messages from a terminal")
-      ->group(what);
+  help_section(app, what).add_option("-t,--topic", o.filters,
+                                     "Topic filter to clear retained messages under (repeatable)");
+  help_section(app, what).add_option("-T,--exclude", o.excludes,
+                                     "Leave topics matching this filter alone (repeatable)");
+  help_section(app, what).add_flag("-n,--dry-run", o.dry_run, "List what would be cleared; change nothing");
+  help_section(app, what).add_option(
+      "--backup", o.backup,
+      "Write every retained message found to FILE as JSON lines before clearing (refuses a "
+      "non-empty FILE without --force)");
+  help_section(app, what).add_flag("--force", o.force,
+                                   "With --backup: replace FILE even when it is not empty");
+  help_section(app, what).add_flag("-y,--yes", o.yes,
+                                   "Do not ask before clearing more than 10 messages from a terminal");
   const char *listing = "Listing";
-  app.add_option("--settle", o.settle,
-                 "Seconds without a retained message that end a listing when the sentinel does not come back "
-                 "(default 2)")
-      ->group(listing);
-  app.add_flag("--no-sentinel", o.no_sentinel,
-               "Do not publish a sentinel; end each listing after --settle seconds")
-      ->group(listing);
-  app.add_option("--sentinel-topic", o.sentinel_topic,
-                 "Topic of the sentinel (default mqtk/sentinel/<random>)")
-      ->group(listing);
-  app.add_option("-W,--timeout", o.timeout, "Give up after SECONDS (exit 9); 0 waits forever (default)")
-      ->group(listing);
+  help_section(app, listing)
+      .add_option(
+          "--settle", o.settle,
+          "Seconds without a retained message that end a listing when the sentinel does not come back "
+          "(default 2)");
+  help_section(app, listing)
+      .add_flag("--no-sentinel", o.no_sentinel,
+                "Do not publish a sentinel; end each listing after --settle seconds");
+  help_section(app, listing)
+      .add_option("--sentinel-topic", o.sentinel_topic,
+                  "Topic of the sentinel (default mqtk/sentinel/<random>)");
+  help_section(app, listing)
+      .add_option("-W,--timeout", o.timeout, "Give up after SECONDS (exit 9); 0 waits forever (default)");
   app.add_flag("--json", o.json, "Print the report as one JSON object on stdout");
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)

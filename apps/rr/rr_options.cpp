@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
@@ -98,51 +99,60 @@ int parse_options(int argc, char **argv, rr_options &o, CLI::App &app) {
   add_version_flag(app, version);
 
   const char *request = "Request";
-  app.add_option("-t,--topic", o.topics, "Request topic (with --serve: topic filter to serve, repeatable)")
-      ->allow_extra_args(false)
-      ->group(request);
-  app.add_option("-m,--message", o.message, "Send MSG as the request payload")->group(request);
-  app.add_option("-f,--file", o.file, "Send the contents of FILE as the request payload")->group(request);
+  help_section(app, request)
+      .add_option("-t,--topic", o.topics, "Request topic (with --serve: topic filter to serve, repeatable)")
+      ->allow_extra_args(false);
+  help_section(app, request).add_option("-m,--message", o.message, "Send MSG as the request payload");
+  help_section(app, request)
+      .add_option("-f,--file", o.file, "Send the contents of FILE as the request payload");
   bool stdin_whole = false, null_message = false;
-  app.add_flag("-s,--stdin-file", stdin_whole, "Send all of stdin as the request payload")->group(request);
-  app.add_flag("-n,--null-message", null_message, "Send an empty request payload")->group(request);
-  app.add_option("-q,--qos", o.qos, "QoS of requests, responses and subscriptions: 0, 1 or 2 (default 0)")
-      ->group(request);
-  app.add_option("--user-property", o.user_properties, "User property KEY=VALUE on each request (repeatable)")
-      ->allow_extra_args(false)
-      ->group(request);
-  app.add_option("-e,--response-topic", o.response_topic,
-                 "Topic the responses come back on (default: a private random one)")
-      ->group(request);
-  app.add_flag("--request-response-information", o.request_response_information,
-               "Build the response topic from the broker's Response Information (MQTT 5)")
-      ->group(request);
-  app.add_option("-W,--timeout", o.timeout, "Exit 9 when a response takes more than SECONDS")->group(request);
-  app.add_option("--repeat", o.repeat, "Send N requests (default 1)")->group(request);
-  app.add_option("--interval", o.interval, "With --repeat: at least SECONDS between the starts of requests")
-      ->group(request);
-  app.add_option("--in-flight", o.in_flight, "Keep up to K requests waiting for responses at once (default 1)")
-      ->group(request);
-  app.add_flag("--latency", o.latency, "Print each round-trip time and a min/p50/p99/max summary")
-      ->group(request);
+  help_section(app, request)
+      .add_flag("-s,--stdin-file", stdin_whole, "Send all of stdin as the request payload");
+  help_section(app, request).add_flag("-n,--null-message", null_message, "Send an empty request payload");
+  help_section(app, request)
+      .add_option("-q,--qos", o.qos, "QoS of requests, responses and subscriptions: 0, 1 or 2 (default 0)");
+  help_section(app, request)
+      .add_option("--user-property", o.user_properties,
+                  "User property KEY=VALUE on each request (repeatable)")
+      ->allow_extra_args(false);
+  help_section(app, request)
+      .add_option("-e,--response-topic", o.response_topic,
+                  "Topic the responses come back on (default: a private random one)");
+  help_section(app, request)
+      .add_flag("--request-response-information", o.request_response_information,
+                "Build the response topic from the broker's Response Information (MQTT 5)");
+  help_section(app, request)
+      .add_option("-W,--timeout", o.timeout, "Exit 9 when a response takes more than SECONDS");
+  help_section(app, request).add_option("--repeat", o.repeat, "Send N requests (default 1)");
+  help_section(app, request)
+      .add_option("--interval", o.interval, "With --repeat: at least SECONDS between the starts of requests");
+  help_section(app, request)
+      .add_option("--in-flight", o.in_flight,
+                  "Keep up to K requests waiting for responses at once (default 1)");
+  help_section(app, request)
+      .add_flag("--latency", o.latency, "Print each round-trip time and a min/p50/p99/max summary");
 
   const char *output = "Output";
   bool verbose = false, json = false, no_newline = false;
   std::string format;
-  app.add_flag("-v,--verbose", verbose, "Print the response topic and the payload")->group(output);
-  app.add_flag("-N,--no-newline", no_newline, "Do not end each response with a newline")->group(output);
-  app.add_option("-F,--format", format, "Print each response with an mqtk-sub -F template")->group(output);
-  app.add_flag("--json", json, "Print each response (and --latency figures) as JSON lines")->group(output);
+  help_section(app, output).add_flag("-v,--verbose", verbose, "Print the response topic and the payload");
+  help_section(app, output)
+      .add_flag("-N,--no-newline", no_newline, "Do not end each response with a newline");
+  help_section(app, output)
+      .add_option("-F,--format", format, "Print each response with an mqtk-sub -F template");
+  help_section(app, output)
+      .add_flag("--json", json, "Print each response (and --latency figures) as JSON lines");
 
   const char *serving = "Serving";
-  app.add_flag("--serve", o.serve, "Answer requests on the -t filters with the command given after --")
-      ->group(serving);
-  app.add_option("--jobs", o.jobs, "With --serve: run at most N commands at once (default 1)")->group(serving);
-  app.add_option("--exec-timeout", o.exec_timeout,
-                 "With --serve: kill a command after SECONDS (default 30)")
-      ->group(serving);
-  app.add_option("command", o.command, "With --serve: the command and its arguments, after --")
-      ->group(serving);
+  help_section(app, serving)
+      .add_flag("--serve", o.serve, "Answer requests on the -t filters with the command given after --");
+  help_section(app, serving)
+      .add_option("--jobs", o.jobs, "With --serve: run at most N commands at once (default 1)");
+  help_section(app, serving)
+      .add_option("--exec-timeout", o.exec_timeout,
+                  "With --serve: kill a command after SECONDS (default 30)");
+  // A positional stays in app: --help lists only app's own positionals.
+  app.add_option("command", o.command, "With --serve: the command and its arguments, after --");
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;

@@ -3,20 +3,14 @@
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "mqtk/client/entropy.hpp"
 #include "mqtk/protocol/reason_code.hpp"
 
 #include <cstdio>
-#include <random>
 
 namespace mqtk::apps::rr {
 
-std::string random_token() {
-  std::random_device rd;
-  const std::uint64_t value = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
+std::string random_token() { return client::random_hex(16); }
 
 std::string response_topic_for(const std::optional<std::string> &flag, std::optional<std::string_view> information,
                                std::string_view token) {

@@ -3,6 +3,8 @@
 // --random-filter: prints each message with a given chance, as mosquitto_sub does (a percentage
 // with two decimals: 10 prints about one message in ten).
 
+#include "mqtk/client/entropy.hpp"
+
 #include <cstdint>
 #include <random>
 
@@ -12,7 +14,7 @@ namespace mqtk::apps::sub {
 class random_filter {
 public:
   // percent in (0, 100]; 100 keeps every message without drawing.
-  explicit random_filter(double percent, std::uint64_t seed = std::random_device{}())
+  explicit random_filter(double percent, std::uint64_t seed = client::random_u64())
       : threshold_(static_cast<std::uint32_t>(percent * 100 + 0.5)), engine_(seed) {}
   // True when this message is to be printed.
   bool keep() {

@@ -2,24 +2,16 @@
 // period that replaces it when it cannot be used.
 #include "sub/retained_burst.hpp"
 
+#include "mqtk/client/entropy.hpp"
 #include "mqtk/protocol/reason_code.hpp"
 
 #include <cstdio>
-#include <random>
 
 namespace mqtk::apps::sub {
 
 namespace {
 
 using clock = std::chrono::steady_clock;
-
-std::string random_hex() {
-  std::random_device rd;
-  const std::uint64_t value = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 std::string seconds_text(clock::duration d) {
   char buffer[32];
@@ -35,7 +27,7 @@ retained_burst::retained_burst(runtime &rt, std::optional<double> settle, hooks 
     settle_mode_ = true;
     settle_ = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(*settle));
   } else {
-    topic_ = "mqtk/sentinel/" + random_hex();
+    topic_ = "mqtk/sentinel/" + client::random_hex(16);
   }
 }
 

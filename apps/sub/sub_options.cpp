@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
@@ -70,74 +71,77 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
   add_version_flag(app, version);
 
   const char *subscription = "Subscription";
-  app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")
-      ->allow_extra_args(false)
-      ->group(subscription);
-  app.add_option("-T,--filter-out", o.hidden, "Do not print messages whose topic matches FILTER (repeatable)")
-      ->allow_extra_args(false)
-      ->group(subscription);
-  app.add_option("-U,--unsubscribe", o.unsubscribe,
-                 "Unsubscribe from FILTER first, as with a persistent session (repeatable; without -t: then exit)")
-      ->allow_extra_args(false)
-      ->group(subscription);
-  app.add_option("-q,--qos", o.qos, "Maximum QoS of the subscriptions: 0, 1 or 2 (default 0)")
-      ->group(subscription);
-  app.add_option("--share", o.share_group,
-                 "Subscribe as member GROUP of a shared subscription ($share/GROUP/...)")
-      ->group(subscription);
-  app.add_flag("--no-local", o.no_local, "Do not receive our own publishes (MQTT 5)")->group(subscription);
-  app.add_flag("--retain-as-published", o.retain_as_published,
-               "Keep the retain flag of live messages as published (MQTT 5)")
-      ->group(subscription);
-  app.add_option("--retain-handling", o.retain_handling,
-                 "Retained messages on subscribe: 0 always, 1 new subscriptions only, 2 never (MQTT 5)")
-      ->group(subscription);
-  app.add_option("--subscription-id", o.subscription_id, "Subscription identifier 1-268435455 (MQTT 5)")
-      ->group(subscription);
-  app.add_flag("--allow-partial", o.allow_partial, "Go on when the broker refuses some but not all filters")
-      ->group(subscription);
-  app.add_flag("--remove-retained", o.remove_retained, "Clear each retained message received")
-      ->group(subscription);
+  help_section(app, subscription)
+      .add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")
+      ->allow_extra_args(false);
+  help_section(app, subscription)
+      .add_option("-T,--filter-out", o.hidden,
+                  "Do not print messages whose topic matches FILTER (repeatable)")
+      ->allow_extra_args(false);
+  help_section(app, subscription)
+      .add_option(
+          "-U,--unsubscribe", o.unsubscribe,
+          "Unsubscribe from FILTER first, as with a persistent session (repeatable; without -t: then exit)")
+      ->allow_extra_args(false);
+  help_section(app, subscription)
+      .add_option("-q,--qos", o.qos, "Maximum QoS of the subscriptions: 0, 1 or 2 (default 0)");
+  help_section(app, subscription)
+      .add_option("--share", o.share_group,
+                  "Subscribe as member GROUP of a shared subscription ($share/GROUP/...)");
+  help_section(app, subscription)
+      .add_flag("--no-local", o.no_local, "Do not receive our own publishes (MQTT 5)");
+  help_section(app, subscription)
+      .add_flag("--retain-as-published", o.retain_as_published,
+                "Keep the retain flag of live messages as published (MQTT 5)");
+  help_section(app, subscription)
+      .add_option("--retain-handling", o.retain_handling,
+                  "Retained messages on subscribe: 0 always, 1 new subscriptions only, 2 never (MQTT 5)");
+  help_section(app, subscription)
+      .add_option("--subscription-id", o.subscription_id, "Subscription identifier 1-268435455 (MQTT 5)");
+  help_section(app, subscription)
+      .add_flag("--allow-partial", o.allow_partial, "Go on when the broker refuses some but not all filters");
+  help_section(app, subscription)
+      .add_flag("--remove-retained", o.remove_retained, "Clear each retained message received");
 
   const char *output = "Output";
   bool verbose = false, json = false, pretty = false, no_newline = false;
   std::string format;
-  app.add_flag("-v,--verbose", verbose, "Print the topic and the payload")->group(output);
-  app.add_flag("-N,--no-newline", no_newline, "Do not end each message with a newline")->group(output);
-  app.add_option("-F,--format", format,
-                 "Print each message with a template (%t %p %q %r %m %l %x %d %f %I %U %j %J %A ...)")
-      ->group(output);
-  app.add_flag("--json", json, "Print one JSON object per message and line (lossless)")->group(output);
-  app.add_flag("--pretty", pretty, "Print each message as a readable multi-line block")->group(output);
-  app.add_option("--random-filter", o.random_filter,
-                 "Print each message with a chance of PERCENT (0.01-100), as mosquitto_sub")
+  help_section(app, output).add_flag("-v,--verbose", verbose, "Print the topic and the payload");
+  help_section(app, output).add_flag("-N,--no-newline", no_newline, "Do not end each message with a newline");
+  help_section(app, output)
+      .add_option("-F,--format", format,
+                  "Print each message with a template (%t %p %q %r %m %l %x %d %f %I %U %j %J %A ...)");
+  help_section(app, output).add_flag("--json", json, "Print one JSON object per message and line (lossless)");
+  help_section(app, output).add_flag("--pretty", pretty, "Print each message as a readable multi-line block");
+  help_section(app, output)
+      .add_option("--random-filter", o.random_filter,
+                  "Print each message with a chance of PERCENT (0.01-100), as mosquitto_sub")
       ->check(CLI::Range(0.01, 100.0))
-      ->type_name("PERCENT")
-      ->group(output);
-  app.add_option_function<std::string>(
-         "--decode", [&o](const std::string &name) { o.decode = parse_payload_codec(name); },
-         "Show payloads decoded: cbor or msgpack as JSON text, hex or base64 as their bytes")
+      ->type_name("PERCENT");
+  help_section(app, output)
+      .add_option_function<std::string>(
+          "--decode", [&o](const std::string &name) { o.decode = parse_payload_codec(name); },
+          "Show payloads decoded: cbor or msgpack as JSON text, hex or base64 as their bytes")
       ->check(CLI::IsMember({"cbor", "msgpack", "hex", "base64"}))
-      ->type_name("CODEC")
-      ->group(output);
-  app.add_option("--max-payload", o.max_payload, "With --pretty: show at most BYTES of each payload")
-      ->type_name("BYTES")
-      ->group(output);
+      ->type_name("CODEC");
+  help_section(app, output)
+      .add_option("--max-payload", o.max_payload, "With --pretty: show at most BYTES of each payload")
+      ->type_name("BYTES");
 
   const char *ending = "Ending";
-  app.add_option("-C,--count", o.count, "Exit 0 after COUNT messages")->group(ending);
-  app.add_option("-W,--timeout", o.timeout,
-                 "Exit 9 when SECONDS pass before the end (counted from the start)")
-      ->group(ending);
-  app.add_flag("-E,--exit-after-subscribe", o.exit_after_subscribe,
-               "Exit 0 once the subscription is acknowledged")
-      ->group(ending);
-  app.add_flag("--retained-only", o.retained_only, "Print the retained messages present now, then exit 0")
-      ->group(ending);
-  app.add_option("--settle", o.settle,
-                 "With --retained-only: end after SECONDS without a message instead of using a sentinel")
-      ->group(ending);
-  app.add_flag("-R,--skip-retained", o.skip_retained, "Do not print retained messages")->group(ending);
+  help_section(app, ending).add_option("-C,--count", o.count, "Exit 0 after COUNT messages");
+  help_section(app, ending)
+      .add_option("-W,--timeout", o.timeout,
+                  "Exit 9 when SECONDS pass before the end (counted from the start)");
+  help_section(app, ending)
+      .add_flag("-E,--exit-after-subscribe", o.exit_after_subscribe,
+                "Exit 0 once the subscription is acknowledged");
+  help_section(app, ending)
+      .add_flag("--retained-only", o.retained_only, "Print the retained messages present now, then exit 0");
+  help_section(app, ending)
+      .add_option("--settle", o.settle,
+                  "With --retained-only: end after SECONDS without a message instead of using a sentinel");
+  help_section(app, ending).add_flag("-R,--skip-retained", o.skip_retained, "Do not print retained messages");
 
   add_match_options(app, o.matching);
   add_view_options(app, o.views);

@@ -2,6 +2,7 @@
 
 #include "common/child_process.hpp"
 #include "common/file_input.hpp"
+#include "common/help_sections.hpp"
 #include "mqtk/protocol/topic.hpp"
 
 #include <CLI/CLI.hpp>
@@ -55,22 +56,26 @@ int split_exec_command(int argc, char **argv, exec_options &o) {
 
 void add_exec_options(CLI::App &app, exec_options &o) {
   const char *group = "Running a command";
-  app.add_option("--exec", o.command,
-                 "Run COMMAND (/bin/sh -c) per message, payload on stdin, MQTT_* environment (or: -- COMMAND ARGS...)")
-      ->type_name("COMMAND")
-      ->group(group);
-  app.add_option("--exec-table", o.table_file, "Run the command of the first line 'FILTER COMMAND...' of FILE matching the topic")
-      ->type_name("FILE")
-      ->group(group);
-  app.add_option("--jobs", o.jobs, "Run at most N commands at once (default 1; one topic's run in order)")
-      ->type_name("N")
-      ->group(group);
-  app.add_option("--exec-timeout", o.timeout, "Kill a command's process group after SECONDS (default 60): a failure")
-      ->type_name("SECONDS")
-      ->group(group);
-  app.add_flag("--ack-after-exec", o.ack_after_exec,
-               "QoS 1/2: acknowledge a message only once its command succeeded; a failed one comes again (needs -c)")
-      ->group(group);
+  help_section(app, group)
+      .add_option("--exec", o.command,
+                  "Run COMMAND (/bin/sh -c) per message, payload on stdin, MQTT_* environment (or: -- "
+                  "COMMAND ARGS...)")
+      ->type_name("COMMAND");
+  help_section(app, group)
+      .add_option("--exec-table", o.table_file,
+                  "Run the command of the first line 'FILTER COMMAND...' of FILE matching the topic")
+      ->type_name("FILE");
+  help_section(app, group)
+      .add_option("--jobs", o.jobs, "Run at most N commands at once (default 1; one topic's run in order)")
+      ->type_name("N");
+  help_section(app, group)
+      .add_option("--exec-timeout", o.timeout,
+                  "Kill a command's process group after SECONDS (default 60): a failure")
+      ->type_name("SECONDS");
+  help_section(app, group)
+      .add_flag("--ack-after-exec", o.ack_after_exec,
+                "QoS 1/2: acknowledge a message only once its command succeeded; a failed one comes again "
+                "(needs -c)");
 }
 
 std::string parse_exec_table(const std::string &text, std::vector<exec_rule> &rules) {

@@ -1,6 +1,7 @@
 #include "sub/sub_options_match.hpp"
 
 #include "mqtk/protocol/topic.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -8,20 +9,22 @@ namespace mqtk::apps::sub {
 
 void add_match_options(CLI::App &app, match_options &o) {
   const char *group = "Matching";
-  app.add_option("--until", o.until_filter,
-                 "Exit 0 after the first message meeting every --match-payload/--match-json condition (and FILTER)")
+  help_section(app, group)
+      .add_option(
+          "--until", o.until_filter,
+          "Exit 0 after the first message meeting every --match-payload/--match-json condition (and FILTER)")
       ->expected(0, 1)
-      ->type_name("[FILTER]")
-      ->group(group);
-  app.add_option("--match-payload", o.payload,
-                 "Only messages whose payload contains a match of REGEX (ECMAScript; ^...$ for whole) (repeatable)")
-      ->type_name("REGEX")
-      ->group(group);
-  app.add_option("--match-json", o.json,
-                 "Only JSON payloads where 'POINTER OP VALUE' holds; OP: == != < > exists (repeatable)")
-      ->type_name("EXPR")
-      ->group(group);
-  app.add_flag("--print-all", o.print_all, "Print the messages that do not match too")->group(group);
+      ->type_name("[FILTER]");
+  help_section(app, group)
+      .add_option(
+          "--match-payload", o.payload,
+          "Only messages whose payload contains a match of REGEX (ECMAScript; ^...$ for whole) (repeatable)")
+      ->type_name("REGEX");
+  help_section(app, group)
+      .add_option("--match-json", o.json,
+                  "Only JSON payloads where 'POINTER OP VALUE' holds; OP: == != < > exists (repeatable)")
+      ->type_name("EXPR");
+  help_section(app, group).add_flag("--print-all", o.print_all, "Print the messages that do not match too");
 }
 
 std::string resolve_match_options(const CLI::App &app, match_options &o, std::vector<std::string> &filters) {

@@ -1,5 +1,6 @@
 // mqtk-sub's --watch, --watch-limit and --message-rate flags.
 #include "sub/sub_views.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -9,17 +10,17 @@ namespace mqtk::apps::sub {
 
 void add_view_options(CLI::App &app, view_options &o) {
   const char *group = "Output";
-  app.add_flag("--watch", o.watch,
-               "Show one line per topic (newest value, count, age), redrawn in place on a terminal")
-      ->group(group);
-  app.add_option("--watch-limit", o.watch_limit, "With --watch: keep at most N topics (default 200)")
-      ->type_name("N")
-      ->group(group);
-  app.add_option("--message-rate", o.rate_given,
-                 "Report messages per second on stderr every SECONDS (default 1), and a total at the end")
+  help_section(app, group)
+      .add_flag("--watch", o.watch,
+                "Show one line per topic (newest value, count, age), redrawn in place on a terminal");
+  help_section(app, group)
+      .add_option("--watch-limit", o.watch_limit, "With --watch: keep at most N topics (default 200)")
+      ->type_name("N");
+  help_section(app, group)
+      .add_option("--message-rate", o.rate_given,
+                  "Report messages per second on stderr every SECONDS (default 1), and a total at the end")
       ->expected(0, 1)
-      ->type_name("[SECONDS]")
-      ->group(group);
+      ->type_name("[SECONDS]");
 }
 
 std::string resolve_view_options(const CLI::App &app, view_options &o, output_mode mode, bool newline) {

@@ -8,21 +8,14 @@
 #include "common/stdout_writer.hpp"
 #include "will-test/scenario_runner.hpp"
 #include "will-test/will_report.hpp"
+#include "mqtk/client/entropy.hpp"
 
 #include <CLI/CLI.hpp>
 
-#include <random>
 
 namespace mqtk::apps::will_test {
 
 namespace {
-
-std::string random_hex() {
-  std::random_device rd;
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%08x", static_cast<unsigned>(rd()));
-  return buffer;
-}
 
 // Adds the --will-* property flags to the will that resolve_connection built (it holds the delay).
 void add_will_properties(const will_test_options &o, protocol::will_options &will) {
@@ -59,7 +52,7 @@ int main(int argc, char **argv) {
     return status;
   auto &flags = options.connection;
   if (!options.topic_given)
-    flags.will_topic = "mqtk/will-test/" + random_hex();
+    flags.will_topic = "mqtk/will-test/" + client::random_hex(8);
   if (app.count("--will-payload") == 0)
     flags.will_payload = "mqtk-will-test will";
   auto resolved = resolve_connection(app, flags, environment::from_process(), {"will-test", 0.0});

@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
 
@@ -31,33 +32,34 @@ int parse_options(int argc, char **argv, will_test_options &o, CLI::App &app) {
   std::string end;
   add_version_flag(app, version);
   const char *test = "Test";
-  app.add_option(
-         "--end", end,
-         "How the will client ends: abrupt (default), keepalive, graceful, disconnect-with-will, takeover")
-      ->group(test);
-  app.add_flag("--all", o.all, "Run every scenario and print a table")->group(test);
-  app.add_option("-W,--timeout", o.timeout,
-                 "Seconds to listen for the will after the end; later than the spec's time is reported as late "
-                 "(default: the spec's time + tolerance + 1, for keepalive + 1.5 x keepalive more)")
-      ->group(test);
-  app.add_option("--tolerance", o.tolerance, "Seconds a will may come later than the spec's time (default 2)")
-      ->group(test);
-  app.add_flag("--keep-retained", o.keep_retained, "Leave a retained will on the broker (default: clear it)")
-      ->group(test);
+  help_section(app, test).add_option(
+      "--end", end,
+      "How the will client ends: abrupt (default), keepalive, graceful, disconnect-with-will, takeover");
+  help_section(app, test).add_flag("--all", o.all, "Run every scenario and print a table");
+  help_section(app, test).add_option(
+      "-W,--timeout", o.timeout,
+      "Seconds to listen for the will after the end; later than the spec's time is reported as late "
+      "(default: the spec's time + tolerance + 1, for keepalive + 1.5 x keepalive more)");
+  help_section(app, test).add_option("--tolerance", o.tolerance,
+                                     "Seconds a will may come later than the spec's time (default 2)");
+  help_section(app, test).add_flag("--keep-retained", o.keep_retained,
+                                   "Leave a retained will on the broker (default: clear it)");
   app.add_flag("--json", o.json, "Print one JSON line per scenario on stdout");
   const char *props = "Will properties (MQTT 5)";
-  app.add_option("--will-content-type", o.content_type, "Content type of the will")->group(props);
-  app.add_option("--will-message-expiry", o.message_expiry, "Message expiry interval of the will in seconds")
-      ->group(props);
-  app.add_option("--will-user-property", o.user_properties,
-                 "User property KEY=VALUE of the will (repeatable)")
-      ->group(props);
-  app.add_option("--will-response-topic", o.response_topic, "Response topic of the will")->group(props);
-  app.add_option("--will-correlation-data", o.correlation_data, "Correlation data of the will (text)")
-      ->group(props);
-  app.add_option("--will-payload-format", o.payload_format,
-                 "Payload format indicator of the will: utf8 or bytes")
-      ->group(props);
+  help_section(app, props).add_option("--will-content-type", o.content_type, "Content type of the will");
+  help_section(app, props)
+      .add_option("--will-message-expiry", o.message_expiry,
+                  "Message expiry interval of the will in seconds");
+  help_section(app, props)
+      .add_option("--will-user-property", o.user_properties,
+                  "User property KEY=VALUE of the will (repeatable)");
+  help_section(app, props)
+      .add_option("--will-response-topic", o.response_topic, "Response topic of the will");
+  help_section(app, props)
+      .add_option("--will-correlation-data", o.correlation_data, "Correlation data of the will (text)");
+  help_section(app, props)
+      .add_option("--will-payload-format", o.payload_format,
+                  "Payload format indicator of the will: utf8 or bytes");
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;

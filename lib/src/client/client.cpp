@@ -4,6 +4,7 @@
 #include "enhanced_auth.hpp"
 
 #include "mqtk/client/backoff.hpp"
+#include "mqtk/client/entropy.hpp"
 #include "mqtk/client/poison_detector.hpp"
 #include "mqtk/net/transport.hpp"
 #include "mqtk/protocol/error.hpp"
@@ -15,7 +16,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <random>
 
 namespace mqtk::client {
 
@@ -38,8 +38,8 @@ constexpr std::size_t shared_read_size = 64 * 1024;
 
 std::span<std::uint8_t> shared_read_buffer() {
   thread_local std::unique_ptr<std::uint8_t[]> buffer;
-  if (!buffer)
-    buffer = std::make_unique<std::uint8_t[]>(shared_read_size);
+  if (!buffer) // not zeroed: a page is touched only when bytes arrive in it (a one-shot tool reads a few)
+    buffer = std::make_unique_for_overwrite<std::uint8_t[]>(shared_read_size);
   return {buffer.get(), shared_read_size};
 }
 // The write timeout without keepalive (1.5 x the default keepalive of 60 s).
@@ -144,7 +144,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
                  options.transport.connect_timeout, std::move(options.debug), options.transport.arrival_timestamps},
         handler_(handler), auth_(detail::enhanced_auth::take(options)), session_(std::move(options.session), *this), timer_(io.get_executor()),
         reconnect_timer_(io.get_executor()), give_up_timer_(io.get_executor()),
-        backoff_(options_.reconnect.initial_delay, options_.reconnect.max_delay, std::random_device{}()),
+        backoff_(options_.reconnect.initial_delay, options_.reconnect.max_delay, random_u64()),
         poison_(options_.reconnect.poison_limit) {
     auto made = net::make_connector(io_, options.endpoint, options.transport);
     connector_ = std::move(made.value);

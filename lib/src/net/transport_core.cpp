@@ -235,7 +235,7 @@ void transport_core::drain_peer() {
   if (state_ != state::shutting_down || read_pending_)
     return;
   if (!scratch_)
-    scratch_ = std::make_unique<std::uint8_t[]>(scratch_size);
+    scratch_ = std::make_unique_for_overwrite<std::uint8_t[]>(scratch_size);
   read_pending_ = true;
   buffer_given_ = true;
   read_buffer_ = asio::mutable_buffer(scratch_.get(), scratch_size);
