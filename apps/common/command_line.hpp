@@ -1,6 +1,6 @@
 #pragma once
 
-#include <CLI/App.hpp>
+#include "common/cli_fwd.hpp"
 
 namespace mqtk::apps {
 

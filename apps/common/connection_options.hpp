@@ -1,11 +1,10 @@
 #pragma once
 
+#include "common/cli_fwd.hpp"
 #include "common/connection_proxy.hpp"
 #include "common/endpoint_layers.hpp"
 #include "common/tls_flags.hpp"
 #include "mqtk/client/client.hpp"
-
-#include <CLI/App.hpp>
 
 #include <cstdint>
 #include <optional>

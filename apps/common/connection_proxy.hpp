@@ -3,11 +3,10 @@
 // The proxy flags of every tool (--proxy, --no-proxy, --proxy-password-file) and their resolution,
 // with the environment, into the transport's proxy options (issue 13).
 
+#include "common/cli_fwd.hpp"
 #include "common/proxy_selection.hpp"
 #include "mqtk/net/options.hpp"
 #include "mqtk/net/url.hpp"
-
-#include <CLI/App.hpp>
 
 #include <optional>
 #include <string>

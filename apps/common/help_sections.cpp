@@ -1,5 +1,6 @@
 #include "common/help_sections.hpp"
 
+#include <CLI/App.hpp>
 #include <CLI/Formatter.hpp>
 
 #include <memory>

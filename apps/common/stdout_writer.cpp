@@ -33,8 +33,12 @@ struct stdout_state {
   bool broken_pipe = false;
 };
 
+// Set once state() built the writer (which inspects, and may reopen, fd 1).
+bool state_built = false;
+
 stdout_state &state() {
   static stdout_state s;
+  state_built = true;
   return s;
 }
 
@@ -110,6 +114,8 @@ bool write_stdout(std::string_view text, bool flush) {
 }
 
 int finish_stdout(int status) {
+  if (!state_built)
+    return status; // nothing was ever written: no need to look at stdout (three system calls)
   auto &s = state();
   if (!s.failed)
     wait_until(0, stall_limit, status == exit_interrupted);

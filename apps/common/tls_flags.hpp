@@ -4,9 +4,8 @@
 // --tls-info, --tls-keylog (and SSLKEYLOGFILE), --pkcs12 with --pkcs12-password-file (or
 // MQTK_PKCS12_PASSWORD), --psk-identity with --psk; and the --tls-version range syntax.
 
+#include "common/cli_fwd.hpp"
 #include "mqtk/net/options.hpp"
-
-#include <CLI/App.hpp>
 
 #include <array>
 #include <cstdint>
