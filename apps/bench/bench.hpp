@@ -30,9 +30,10 @@ struct export_options {
   std::string metrics_listen; // ADDR:PORT of the Prometheus endpoint
 };
 
-// How subscribers read (the cpu part's flags, bench_options_cpu.cpp).
+// How subscribers read and paced publishers write (the cpu part's flags, bench_options_cpu.cpp).
 struct cpu_options {
   bool read_hold = true; // hold reads back under a backlogged stream (bench_read_hold.hpp); --no-read-hold
+  double tick_ms = 0;    // --tick: the pacing tick of --rate in milliseconds; 0: the default (pacing_tick)
 };
 
 // Flags for many connections (bench_options_scale.cpp).
@@ -66,7 +67,7 @@ struct bench_options {
   shard_options shard;            // --shard, --shards, --start-at, --output
   cluster_options cluster;        // --sub-url, and -h/-L lists
   export_options exports;         // --hdr-log, --plot, --metrics-listen
-  cpu_options cpu;                // --no-read-hold
+  cpu_options cpu;                // --no-read-hold, --tick
   scale_options scale;            // --ifaddr, --tls-keep-buffers
 };
 
@@ -82,8 +83,10 @@ std::string subscriber_filter(const std::string &pattern);
 // Parses argv into options; on failure prints one line and returns the exit status (2), or 0 after
 // --help/--version. Returns -1 when the caller should go on.
 int parse_options(int argc, char **argv, bench_options &options, CLI::App &app);
-// Registers the cpu part's flags (--no-read-hold) in their own group.
+// Registers the cpu part's flags (--no-read-hold, --tick) in their own group.
 void add_cpu_options(CLI::App &app, bench_options &o);
+// The pacing tick of --rate in milliseconds: --tick, else 1000/rate between 2 and 10 (0 without --rate).
+double pacing_tick_ms(const bench_options &o) noexcept;
 // The usage error in the cpu part's flags for o's mode; "" when fine.
 std::string cpu_options_error(const CLI::App &app, const bench_options &o);
 

@@ -14,7 +14,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto max_hold = 500us;        // as mqtk-sub's pacing
+constexpr auto max_hold = 4ms; // the 1/256 rule decides below that: it is reached from about 1 s of latency
 constexpr double max_error = 1.0 / 256; // under half the narrowest histogram bucket
 constexpr auto timer_slack = 50us;      // Linux's default: a sleep may overrun by this much
 

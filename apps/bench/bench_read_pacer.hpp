@@ -14,7 +14,7 @@ namespace mqtk::apps::bench {
 // the next reads find many messages at once. The whole loop waits (every connection shares it).
 class read_pacer {
 public:
-  // A pacer on rt's loop with the run's rule: at most 0.5 ms, max_error 1/256, 50 us timer slack.
+  // A pacer on rt's loop with the run's rule: at most 4 ms, max_error 1/256, 50 us timer slack.
   explicit read_pacer(runtime &rt);
   // A message with payload arrived at arrival_ns (CLOCK_REALTIME); its latency (a bench header's
   // send time to arrival) feeds the rule. The end of its batch is noted once the loop is idle.

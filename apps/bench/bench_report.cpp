@@ -278,6 +278,7 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
     if (publishes(o.mode) && o.rate > 0) {
       j["published"]["behind_schedule"] = t.behind_schedule;
       j["published"]["behind_schedule_oldest_ms"] = round3(ms(t.behind_schedule_oldest_ns));
+      j["published"]["tick_ms"] = round3(pacing_tick_ms(o));
     }
     if (receives(o.mode)) {
       json r = {{"messages", t.received},
@@ -352,6 +353,8 @@ void append_summary(std::string &out, const bench_options &o, const bench_totals
     if (o.qos > 0)
       pub += ", " + grouped(t.acknowledged) + " acknowledged, " + grouped(t.refused) + " refused, " +
              grouped(t.unacknowledged) + " unacknowledged";
+    if (o.rate > 0) // the response time counts the wait for the tick
+      pub += ", in " + fixed(pacing_tick_ms(o), 2) + " ms ticks";
     if (t.behind_schedule)
       pub += ", " + grouped(t.behind_schedule) + " behind schedule at the end (due, not sent; the oldest for " +
              fixed(ms(t.behind_schedule_oldest_ns) / 1000, 2) + " s)";

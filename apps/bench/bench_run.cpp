@@ -28,8 +28,7 @@ bench_run::bench_run(runtime &rt, const bench_options &options, client::client_o
     recorder_.add_sink(*progress_);
   }
   base_.reconnect.enabled = false; // a lost connection is a result to report, not to hide
-  schedule_ = {o_.rate, o_.count, o_.duration,
-               o_.rate > 0 ? std::chrono::duration<double>(tick_for(o_.rate)).count() : 0.0};
+  schedule_ = {o_.rate, o_.count, o_.duration, pacing_tick_ms(o_) / 1000};
   due_limit_ = schedule_.messages();
   totals_.brokers = plan_broker_shares(o_);
   const bench_role role = main_role(o_.mode);

@@ -78,6 +78,7 @@ private:
   bool duration_over_ = false;   // -D elapsed: publishing ends by the duration
   publish_schedule schedule_;    // --rate, --count, -D: what publishers are due to send
   std::uint64_t due_limit_ = 0;  // schedule_.messages(): no publisher sends more (0: no limit)
+  std::uint64_t tick_due_ = 0;   // publish_due at the last tick: what pump may send until the next
   clock::time_point first_attempt_{}, last_connack_{}, measure_start_{}, last_receive_{}, last_report_{};
   std::uint64_t measure_start_wall_ns_ = 0; // measure_start_ in CLOCK_REALTIME: the schedule's origin
   runtime::timer connect_timer_, publish_timer_, report_timer_, end_timer_, drain_timer_, close_timer_;

@@ -30,7 +30,7 @@ inline double since(std::chrono::steady_clock::time_point from, std::chrono::ste
   return std::chrono::duration<double>(to - from).count();
 }
 
-// The pacing tick for a rate per second: one event per tick, between 1 and 10 ms.
+// The connecting tick for a rate per second: one event per tick, between 1 and 10 ms.
 inline std::chrono::steady_clock::duration tick_for(double rate) {
   const auto tick = seconds(1.0 / rate);
   return std::clamp<std::chrono::steady_clock::duration>(tick, std::chrono::milliseconds(1), max_tick);

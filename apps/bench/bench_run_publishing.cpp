@@ -37,10 +37,12 @@ void bench_run::begin_measuring() {
     end_timer_.start(seconds(o_.duration), [this] {
       if (publishing_) {
         duration_over_ = true;
-        if (o_.rate > 0) // what fell due before the end and a late tick has not sent yet
+        if (o_.rate > 0) { // what fell due before the end and a late tick has not sent yet
+          tick_due_ = publish_due(clock::now());
           for (auto &c : connections_)
             if (c->kind == bench_role::publisher)
               pump(*c);
+        }
         end_publishing(publish_end::duration);
       } else if (phase_ == phase::measuring) {
         close_all();
@@ -56,6 +58,7 @@ std::uint64_t bench_run::publish_due(clock::time_point now) const {
 }
 
 void bench_run::pump_all() {
+  tick_due_ = publish_due(clock::now());
   for (auto &c : connections_)
     if (c->kind == bench_role::publisher)
       pump(*c);
@@ -63,7 +66,7 @@ void bench_run::pump_all() {
     return;
   // Paced: wake when the next message falls due (the schedule's time, not one tick after this
   // wake-up, which would drift and make every message late by up to a tick).
-  auto wait = std::chrono::steady_clock::duration(max_tick);
+  auto wait = std::max<std::chrono::steady_clock::duration>(max_tick, seconds(schedule_.tick_s));
   if (o_.rate > 0) {
     const double elapsed = since(measure_start_, clock::now());
     wait = std::min(wait, seconds(schedule_.next_send(elapsed) - elapsed) + std::chrono::microseconds(1));
@@ -75,9 +78,10 @@ void bench_run::pump(connection &c) {
   if (!publishing_ || c.kind != bench_role::publisher || !c.up || c.done)
     return;
   const auto now = clock::now();
-  const std::uint64_t due = publish_due(now);
   const std::uint64_t written = wall_clock_ns(); // the batch goes out in one write after the loop
-  while (c.sent < due) {
+  // What was due at the last tick: a write completing (on_writable) or an acknowledgement between
+  // ticks sends only what a full window or socket held back, so a publisher writes once per tick.
+  while (c.sent < tick_due_) {
     if (o_.count > 0 && c.sent >= o_.count) {
       c.done = true;
       break;

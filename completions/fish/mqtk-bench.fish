@@ -88,5 +88,6 @@ complete -c mqtk-bench -l hdr-log -r -F -d 'Write latency per interval as an Hdr
 complete -c mqtk-bench -l plot -r -F -d 'Write throughput and latency as SVG'
 complete -c mqtk-bench -l metrics-listen -x -d 'Serve Prometheus metrics at ADDR:PORT'
 complete -c mqtk-bench -l no-read-hold -d 'Read every message at once, also when backlogged'
+complete -c mqtk-bench -l tick -x -d 'With --rate: write what fell due every MS milliseconds'
 complete -c mqtk-bench -l ifaddr -x -d 'Source addresses, round robin (lists, ranges)'
 complete -c mqtk-bench -l tls-keep-buffers -d 'Idle TLS connections keep OpenSSL buffers'

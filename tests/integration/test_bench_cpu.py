@@ -73,5 +73,46 @@ class ArrivalStamps(BenchCase):
                 self.assertEqual(r.stdout, b"")
 
 
+class PacingTick(BenchCase):
+    """--tick: publishers write what fell due once per tick; the response time counts the wait."""
+
+    def test_the_tick_is_reported_and_its_wait_counted_in_the_response_time(self):
+        # 1,000/s in 50 ms ticks: a message waits up to 50 ms for its tick (25 ms on average); the
+        # service time, from the write, does not see that wait.
+        r = self.bench("pubsub", "--rate", "1000", "-D", "1", "--tick", "50", "--json", "--quiet", "-t", "tick/t1/%i")
+        self.assertEqual(r.status, 0, r.stderr)
+        s = summary_of(r)
+        self.assertEqual(s["published"]["tick_ms"], 50)
+        self.assertEqual(s["received"]["messages"], 1000)
+        self.assertGreater(s["latency_ms"]["max"], 40)
+        self.assertGreater(s["latency_ms"]["p50"], 15)
+        self.assertLess(s["service_ms"]["p50"] + 10, s["latency_ms"]["p50"])
+        text = self.bench("pub", "--rate", "1000", "-D", "0.2", "--quiet", "-t", "tick/t1/%i")
+        self.assertEqual(text.status, 0, text.stderr)
+        self.assertRegex(text.stdout.decode(), r"published +200 in 0\.20 s \(1,000/s\), in 2\.00 ms ticks")
+
+    def test_a_short_tick_keeps_the_schedule_close(self):
+        r = self.bench("pubsub", "--rate", "1000", "-D", "1", "--tick", "0.5", "--json", "--quiet", "-t", "tick/t2/%i")
+        self.assertEqual(r.status, 0, r.stderr)
+        s = summary_of(r)
+        self.assertEqual(s["published"]["tick_ms"], 0.5)
+        self.assertEqual(s["received"]["messages"], 1000)
+        self.assertLess(s["latency_ms"]["p50"], 15)  # no 25 ms average wait for a tick
+
+    def test_bad_ticks_are_usage_errors(self):
+        cases = (
+            (["pubsub", "--rate", "10", "--tick", "0"], "--tick must be more than 0 and at most 1000 milliseconds"),
+            (["pubsub", "--rate", "10", "--tick", "1001"], "--tick must be more than 0 and at most 1000 milliseconds"),
+            (["pubsub", "--tick", "5"], "--tick paces publishers: it needs --rate in pub or pubsub mode"),
+            (["sub", "--tick", "5"], "--tick paces publishers: it needs --rate in pub or pubsub mode"),
+        )
+        for args, message in cases:
+            with self.subTest(args=args):
+                r = t.run_tool(["mqtk-bench", *self.broker.client_args(), *args])
+                self.assertEqual(r.status, 2, r.stderr)
+                self.assertEqual(r.stderr.decode().strip(), f"mqtk-bench: {message}")
+                self.assertEqual(r.stdout, b"")
+
+
 if __name__ == "__main__":
     unittest.main()

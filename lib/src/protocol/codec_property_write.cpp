@@ -28,6 +28,8 @@ bool value_ok(property_id, const user_property &value) {
 } // namespace
 
 bool properties_encodable(const properties &p, property_scope scope) noexcept {
+  if (p.empty())
+    return true;
   bool ok = true;
   for_each_property(p, [&](property_id id, const auto &value) {
     ok = ok && property_allowed(id, scope) && value_ok(id, value);

@@ -87,6 +87,10 @@ template <class Sink> void put_property_list(Sink &sink, const properties &p) {
 
 // Writes Property Length and the properties (validated by properties_encodable).
 template <class Sink> void put_properties(Sink &sink, const properties &p) {
+  if (p.empty()) { // most packets: one byte, without walking every property twice
+    sink.put(std::uint8_t{0});
+    return;
+  }
   size_counter counter;
   put_property_list(counter, p);
   put_vbi(sink, static_cast<std::uint32_t>(counter.size));
