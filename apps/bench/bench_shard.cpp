@@ -1,6 +1,8 @@
 // mqtk-bench: shard specs, the --start-at time and the Kubernetes job index.
 #include "bench/bench_shard.hpp"
 
+#include "common/rfc3339.hpp"
+
 #include <cstdio>
 
 namespace mqtk::apps::bench {
@@ -9,19 +11,6 @@ namespace {
 
 constexpr std::uint64_t ns_per_s = 1'000'000'000;
 constexpr std::uint32_t max_shards = 100000;
-
-// Reads exactly digits decimal digits at text[at]; false when they are not all digits.
-bool read_fixed(std::string_view text, std::size_t at, std::size_t digits, int &value) {
-  if (at + digits > text.size())
-    return false;
-  value = 0;
-  for (std::size_t i = at; i < at + digits; ++i) {
-    if (text[i] < '0' || text[i] > '9')
-      return false;
-    value = value * 10 + (text[i] - '0');
-  }
-  return true;
-}
 
 // Reads a whole number of 1 to 10 digits (no sign); false otherwise.
 bool read_count(std::string_view text, std::uint64_t &value) {
@@ -53,25 +42,6 @@ bool read_fraction(std::string_view digits, std::uint64_t &ns) {
   return true;
 }
 
-bool leap(int y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int days_in_month(int y, int m) {
-  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * static_cast<unsigned>(m > 2 ? m - 3 : m + 9) + 2) / 5 + static_cast<unsigned>(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 // Epoch seconds; a number too large for nanoseconds in 64 bits (epoch milliseconds, say) comes
 // back as the largest time, which start_time_problem calls too far ahead.
 std::optional<std::uint64_t> parse_epoch(std::string_view text) {
@@ -92,41 +62,6 @@ std::optional<std::uint64_t> parse_epoch(std::string_view text) {
   return seconds * ns_per_s + fraction;
 }
 
-std::optional<std::uint64_t> parse_rfc3339(std::string_view t) {
-  int year, month, day, hour, minute, second;
-  if (t.size() < 20 || !read_fixed(t, 0, 4, year) || t[4] != '-' || !read_fixed(t, 5, 2, month) || t[7] != '-' ||
-      !read_fixed(t, 8, 2, day) || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || !read_fixed(t, 11, 2, hour) ||
-      t[13] != ':' || !read_fixed(t, 14, 2, minute) || t[16] != ':' || !read_fixed(t, 17, 2, second))
-    return std::nullopt;
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
-      minute > 59 || second > 60) // 60: a leap second, counted as the next second's start
-    return std::nullopt;
-  std::size_t at = 19;
-  std::uint64_t fraction = 0;
-  if (t[at] == '.') {
-    std::size_t end = at + 1;
-    while (end < t.size() && t[end] >= '0' && t[end] <= '9')
-      ++end;
-    if (!read_fraction(t.substr(at + 1, end - at - 1), fraction))
-      return std::nullopt;
-    at = end;
-  }
-  std::int64_t offset_s = 0;
-  const std::string_view zone = t.substr(at);
-  if (zone != "Z" && zone != "z") {
-    int oh, om;
-    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || !read_fixed(zone, 1, 2, oh) || zone[3] != ':' ||
-        !read_fixed(zone, 4, 2, om) || oh > 23 || om > 59)
-      return std::nullopt;
-    offset_s = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-  }
-  const std::int64_t seconds =
-      days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_s;
-  if (seconds < 0)
-    return std::nullopt;
-  return static_cast<std::uint64_t>(seconds) * ns_per_s + fraction;
-}
-
 } // namespace
 
 std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_shard_spec(std::string_view text) {
@@ -139,9 +74,12 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_shard_spec(std::str
 }
 
 std::optional<std::uint64_t> parse_start_time(std::string_view text) {
-  if (text.find('-') != std::string_view::npos || text.find(':') != std::string_view::npos)
-    return parse_rfc3339(text);
-  return parse_epoch(text);
+  if (text.find('-') == std::string_view::npos && text.find(':') == std::string_view::npos)
+    return parse_epoch(text);
+  const auto ns = parse_rfc3339_ns(text);
+  if (!ns || *ns < 0)
+    return std::nullopt; // before 1970
+  return static_cast<std::uint64_t>(*ns);
 }
 
 std::string format_utc(std::uint64_t ns) {
