@@ -50,7 +50,11 @@ bool exec_runner::submit(const protocol::publish &m) {
 void exec_runner::settle(const protocol::publish &m, bool late) {
   const bool taken = taken_;
   taken_ = false;
-  if (o_.ack_after_exec && m.qos != protocol::qos::at_most_once && !taken && !late)
+  if (!o_.ack_after_exec || m.qos == protocol::qos::at_most_once || taken)
+    return;
+  if (late) // not handled: the broker delivers it again to the next run
+    client_.release_inbound(m.packet_id);
+  else
     client_.acknowledge_inbound(m.packet_id);
 }
 

@@ -190,7 +190,15 @@ public:
     const bool late = ending_;
     handle_message(m);
     if (exec_)
-      exec_->settle(m, late);
+      exec_->settle(m, late); // acknowledges it itself with --ack-after-exec
+    // A kept session (-c): a QoS 1/2 message that arrives once the run is ending (-C reached, -W,
+    // SIGINT) is not acknowledged, so the broker delivers it to the next run instead of it being lost.
+    if (o_.connection.no_clean && !o_.exec.ack_after_exec && m.qos != protocol::qos::at_most_once) {
+      if (late)
+        client_.release_inbound(m.packet_id);
+      else
+        client_.acknowledge_inbound(m.packet_id);
+    }
   }
 
   void handle_message(const protocol::publish &m) {
@@ -553,7 +561,7 @@ int main(int argc, char **argv) {
   // (20), holds the rest of a retained burst in a queue of 1,000 and drops what does not fit.
   client_options.session.receive_maximum =
       static_cast<std::uint16_t>(options.count != 0 ? std::min<std::uint64_t>(options.count, 65534) : 65534);
-  client_options.session.defer_inbound_acks = options.exec.ack_after_exec;
+  client_options.session.defer_inbound_acks = options.exec.ack_after_exec || options.connection.no_clean;
   if (options.connection.debug)
     client_options.debug = [](std::string_view line) { print_debug(line); };
   if (options.mode == output_mode::format && options.format.uses('A'))

@@ -188,9 +188,12 @@ class Failures(unittest.TestCase):
         broker.kill()
         r = bg.wait(20)
         err = r.stderr.decode()
-        self.assertIn("5 of 5 connections were lost during the run", err)
         s = summary_of(r)
-        self.assertEqual(s["connections"]["lost"], 5)
+        # The subscriber counts as lost when it saw the broker go before the run ended; when it had
+        # already received every message sent, the drain ends at once and closes it from our side.
+        lost = s["connections"]["lost"]
+        self.assertIn(lost, (4, 5) if s["received"]["messages"] == s["published"]["sent"] else (5,), r.stderr)
+        self.assertIn(f"{lost} of 5 connections were lost during the run", err)
         unacknowledged = s["published"]["unacknowledged"]
         # 7 when QoS 1 messages were in flight at the kill (the usual case), else 3: connection lost.
         self.assertEqual(r.status, 7 if unacknowledged else 3, r.stderr)

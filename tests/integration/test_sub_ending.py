@@ -38,6 +38,23 @@ class Ending(unittest.TestCase):
             r = sub.wait(10)
         self.assertEqual((r.status, r.stdout), (0, b"m0\nm1\n"), r)
 
+    def test_count_with_a_kept_session_leaves_the_rest_to_the_next_run(self):
+        # Messages the broker sends once -C is reached (here while --exec commands finish) are not
+        # acknowledged: the next run gets them, none is lost.
+        for qos in ("1", "2"):
+            with self.subTest(qos=qos):
+                cid, topic = unique_id("kept"), f"kept/{qos}"
+                args = ["-c", "-i", cid, "-q", qos, "-x", "300", "-t", topic]
+                self.assertEqual(run_sub(self.broker, *args, "-E").status, 0)
+                lines = "".join(json.dumps({"topic": topic, "payload": f"m{i}", "qos": int(qos)}) + "\n"
+                                for i in range(40))
+                self.assertEqual(t.run_tool(["mqtk-pub", *self.broker.client_args(), "--jsonl"], input=lines).status, 0)
+                # The commands still running once -C is reached keep the connection open a while.
+                first = run_sub(self.broker, *args, "-C", "3", "--exec", "cat; echo; sleep 0.2")
+                self.assertEqual((first.status, first.stdout), (0, b"m0\nm1\nm2\n"), first)
+                rest = run_sub(self.broker, *args, "-C", "37", "-W", "5")
+                self.assertEqual((rest.status, rest.stdout), (0, "".join(f"m{i}\n" for i in range(3, 40)).encode()), rest)
+
     def test_timeout_exits_9(self):
         start = time.monotonic()
         r = run_sub(self.broker, "-t", "silent", "-C", "1", "-W", "0.5")

@@ -131,3 +131,20 @@ TEST_CASE("deferred ack: off by default, PUBACK goes out before delivery as befo
   CHECK(f.sent() == strings{"40 02 00 05"});
   CHECK(f.s.acknowledge_inbound(5, f.now) == protocol::errc::invalid_argument);
 }
+
+TEST_CASE("deferred ack: a released message is not acknowledged and frees its Receive Maximum slot") {
+  session_fixture f(deferring()); // Receive Maximum 2
+  f.connect();
+  f.broker_sends(publish_q1_id5);
+  f.broker_sends(publish_q2_id6);
+  CHECK(f.s.deferred_inbound() == 2);
+  CHECK_FALSE(f.s.release_inbound(5));
+  CHECK_FALSE(f.s.release_inbound(6));
+  CHECK(f.s.release_inbound(5) == protocol::errc::invalid_argument); // only once
+  CHECK(f.s.acknowledge_inbound(6, f.now) == protocol::errc::invalid_argument);
+  CHECK(f.sent().empty()); // neither PUBACK nor PUBREC
+  f.broker_sends("32 0A 0003 612F62 0007 00 6869");
+  f.broker_sends("32 0A 0003 612F62 0008 00 6869"); // two more fit: the released ones do not count
+  CHECK(f.handler.kinds() == "connack message message message message");
+  CHECK(f.s.state() == protocol::session_state::connected);
+}

@@ -723,6 +723,8 @@ std::error_code client::acknowledge_inbound(std::uint16_t packet_id) {
   return ec;
 }
 
+std::error_code client::release_inbound(std::uint16_t packet_id) { return impl_->session_.release_inbound(packet_id); }
+
 void client::disconnect(const protocol::disconnect &request) { impl_->disconnect(request); }
 void client::abort() { impl_->abort(); }
 void client::go_silent() { impl_->go_silent(); }

@@ -55,4 +55,12 @@ std::error_code session::acknowledge_inbound(std::uint16_t packet_id, time_point
   return {};
 }
 
+std::error_code session::release_inbound(std::uint16_t packet_id) {
+  auto found = deferred_acks_.find(packet_id);
+  if (found == deferred_acks_.end() || found->second.done)
+    return errc::invalid_argument;
+  deferred_acks_.erase(found);
+  return {};
+}
+
 } // namespace mqtk::protocol

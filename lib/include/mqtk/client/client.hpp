@@ -90,6 +90,8 @@ public:
   // Acknowledges an inbound QoS 1/2 message held back by session_options::defer_inbound_acks; see
   // protocol::session::acknowledge_inbound. Flushes output.
   std::error_code acknowledge_inbound(std::uint16_t packet_id);
+  // protocol::session::release_inbound: packet_id is left unacknowledged, for the broker to resend.
+  std::error_code release_inbound(std::uint16_t packet_id);
   // Sends DISCONNECT, waits for the broker to close, then on_closed(normal); after linger it closes
   // anyway (a write the broker does not take is abandoned).
   void disconnect(const protocol::disconnect &request = {});

@@ -141,6 +141,11 @@ public:
   // of that id after a reconnect with session present. invalid_argument: the id is not awaiting one
   // (never deferred, already acknowledged, or dropped because the broker did not keep the session).
   std::error_code acknowledge_inbound(std::uint16_t packet_id, time_point now);
+  // With defer_inbound_acks: forgets inbound QoS 1/2 packet_id without acknowledging it (a message
+  // the caller will not handle: it arrived while the caller is ending), so it no longer counts
+  // against our Receive Maximum and a broker that keeps the session delivers it again at the next
+  // connect. invalid_argument as for acknowledge_inbound.
+  std::error_code release_inbound(std::uint16_t packet_id);
   // Inbound QoS 1/2 messages delivered and not yet acknowledged (defer_inbound_acks).
   std::size_t deferred_inbound() const noexcept { return deferred_acks_.size(); }
 
