@@ -1,6 +1,7 @@
 // make_connector: validates options, loads TLS material once, and creates transports by scheme.
 #include "cores.hpp"
 #include "tls_context.hpp"
+#include "tls_session_pool.hpp"
 #include "transport_core.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -96,7 +97,7 @@ std::shared_ptr<const connect_settings> shared_settings(std::shared_ptr<connect_
   std::string key = to_url(c.target, true) + '\n' + c.target.unix_path + '\n' + std::to_string(c.timeout.count()) +
                     '\n' + c.ws_subprotocol + '\n' + c.local_address + '\n' +
                     std::to_string(reinterpret_cast<std::uintptr_t>(c.tls.get())) +
-                    (c.tls_release_idle_buffers ? "\nrelease" : "\nkeep");
+                    (c.tls_release_idle_buffers ? "\nrelease" : "\nkeep") + (c.tls_sessions ? "\nresume" : "");
   for (const auto &[name, value] : c.ws_headers)
     key += '\n' + name + ": " + value;
   if (c.proxy.type != proxy_type::none)
@@ -124,6 +125,8 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
   settings->ws_subprotocol = options.ws_subprotocol;
   settings->arrival_timestamps = options.arrival_timestamps;
   settings->tls_release_idle_buffers = options.tls_release_idle_buffers;
+  if (options.tls_resume_sessions && ep.kind == scheme::mqtts)
+    settings->tls_sessions = std::make_shared<detail::tls_session_pool>();
   settings->on_tls_handshake = options.on_tls_handshake;
   if (ep.kind == scheme::unix_socket) {
     settings->display = "unix socket " + ep.unix_path;
