@@ -1,4 +1,4 @@
-// mqtk-bench: the flags for tens of thousands of connections (--ifaddr, --tls-keep-buffers).
+// mqtk-bench: the flags for tens of thousands of connections (--ifaddr, --tls-keep-buffers, --tls-no-resume).
 #include "bench/bench.hpp"
 
 #include <CLI/CLI.hpp>
@@ -15,6 +15,10 @@ void add_scale_options(CLI::App &app, bench_options &o) {
   app.add_flag("--tls-keep-buffers", o.scale.tls_keep_buffers,
                "Idle TLS connections keep OpenSSL's record buffers (about 34 KiB each): less CPU per "
                "message, more memory (default: freed while idle)")
+      ->group(group);
+  app.add_flag("--tls-no-resume", o.scale.tls_no_resume,
+               "Every TLS connection makes a full handshake (default: TLS 1.3 connections resume the "
+               "session tickets the broker sent to earlier ones, and share their verified certificate)")
       ->group(group);
 }
 

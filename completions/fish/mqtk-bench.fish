@@ -90,3 +90,4 @@ complete -c mqtk-bench -l metrics-listen -x -d 'Serve Prometheus metrics at ADDR
 complete -c mqtk-bench -l no-read-hold -d 'Read every message at once, also when backlogged'
 complete -c mqtk-bench -l ifaddr -x -d 'Source addresses, round robin (lists, ranges)'
 complete -c mqtk-bench -l tls-keep-buffers -d 'Idle TLS connections keep OpenSSL buffers'
+complete -c mqtk-bench -l tls-no-resume -d 'Every TLS connection makes a full handshake'
