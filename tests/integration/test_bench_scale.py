@@ -139,12 +139,9 @@ class TlsResumption(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.TemporaryDirectory()
-        cls.tls = t.tls_material(cls.dir.name)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dir.cleanup()
+        certificates = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(certificates.cleanup)
+        cls.tls = t.tls_material(certificates.name)
 
     def handshakes(self, *flags):
         with t.TlsConnackServer(self.tls.server_cert, self.tls.server_key, ssl.TLSVersion.TLSv1_3) as server:
