@@ -96,6 +96,21 @@ TEST_CASE("net tls resume: later connections of a connector resume the tickets e
   CHECK(reports[0].protocol == "TLSv1.3");
 }
 
+TEST_CASE("net tls resume: connectors to the same broker with the same options share their tickets") {
+  const auto &certs = test_certs::get();
+  boost::asio::io_context io;
+  net_test::tls_echo_server server(io, certs.server, certs.server_key);
+  int handshakes = 0;
+  auto options = resuming(true);
+  options.on_tls_handshake = [&](const mqtk::net::tls_report &) { ++handshakes; }; // settings not shared
+  fleet first(io, server.port(), options);
+  fleet second(io, server.port(), options);
+  CHECK_FALSE(first.add().transport->info().tls_resumed);
+  CHECK(second.add().transport->info().tls_resumed);
+  CHECK(server_resumed(server, 1));
+  CHECK(handshakes == 2);
+}
+
 TEST_CASE("net tls resume: each ticket is used once; without tickets at hand the handshake is full") {
   const auto &certs = test_certs::get();
   boost::asio::io_context io;

@@ -125,8 +125,6 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
   settings->ws_subprotocol = options.ws_subprotocol;
   settings->arrival_timestamps = options.arrival_timestamps;
   settings->tls_release_idle_buffers = options.tls_release_idle_buffers;
-  if (options.tls_resume_sessions && ep.kind == scheme::mqtts)
-    settings->tls_sessions = std::make_shared<detail::tls_session_pool>();
   settings->on_tls_handshake = options.on_tls_handshake;
   if (ep.kind == scheme::unix_socket) {
     settings->display = "unix socket " + ep.unix_path;
@@ -174,6 +172,8 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
     settings->tls = detail::load_tls_context(options.tls, result.error);
     if (!settings->tls)
       return result;
+    if (options.tls_resume_sessions && ep.kind == scheme::mqtts)
+      settings->tls_sessions = detail::tls_session_pool::shared(to_url(ep, true), settings->tls->ssl.native_handle());
   }
   result.value = std::make_unique<connector_impl>(io, shared_settings(std::move(settings)));
   return result;

@@ -1,6 +1,9 @@
 // The sessions a connector's TLS connections resume: TLS 1.3 tickets only, each used once.
 #include "tls_session_pool.hpp"
 
+#include <cstdint>
+#include <map>
+
 namespace mqtk::net::detail {
 namespace {
 
@@ -60,6 +63,20 @@ int tls_session_pool::on_new_session(SSL *ssl, SSL_SESSION *session) {
     return 0;
   pool->put(session);
   return 1; // the pool keeps the reference OpenSSL passed
+}
+
+std::shared_ptr<tls_session_pool> tls_session_pool::shared(const std::string &target, const SSL_CTX *ctx) {
+  // A live pool's connectors hold ctx, so its address names one context while the pool lives.
+  static std::mutex lock;
+  static std::map<std::string, std::weak_ptr<tls_session_pool>> pools;
+  const std::string key = target + '\n' + std::to_string(reinterpret_cast<std::uintptr_t>(ctx));
+  std::lock_guard<std::mutex> guard(lock);
+  auto &entry = pools[key];
+  if (auto existing = entry.lock())
+    return existing;
+  auto pool = std::make_shared<tls_session_pool>();
+  entry = pool;
+  return pool;
 }
 
 void tls_session_pool::enable(SSL_CTX *ctx) {

@@ -9,11 +9,13 @@
 
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <mutex>
+#include <string>
 
 namespace mqtk::net::detail {
 
-// The pooled sessions of one connector (its connect_settings); thread-safe.
+// The pooled sessions of the connectors to one broker with one TLS context; thread-safe.
 class tls_session_pool {
 public:
   // At most this many sessions are kept (the newest); each holds a reference to the certificate.
@@ -32,6 +34,11 @@ public:
   void feed_from(SSL *ssl);
   // How many sessions are pooled.
   std::size_t size();
+
+  // The pool of the connectors to target (a URL) with context ctx: the one they already share while
+  // any of them lives, else a new one (connectors that share no settings, e.g. with a handshake
+  // callback each, still resume each other's tickets).
+  static std::shared_ptr<tls_session_pool> shared(const std::string &target, const SSL_CTX *ctx);
 
   // Makes ctx hand new client sessions to the pool of their connection (a no-op for connections
   // that feed no pool); it keeps no internal session cache.
