@@ -1,4 +1,4 @@
-// The sessions a connector's TLS connections resume: TLS 1.3 tickets only, each used once.
+// The sessions a connector's TLS connections resume: TLS 1.3 tickets only, the newest one.
 #include "tls_session_pool.hpp"
 
 #include <cstdint>
@@ -21,19 +21,10 @@ tls_session_pool::~tls_session_pool() {
 }
 
 SSL_SESSION *tls_session_pool::take() {
-  SSL_SESSION *newest = nullptr;
-  {
-    std::lock_guard<std::mutex> guard(lock_);
-    if (sessions_.empty())
-      return nullptr;
-    newest = sessions_.back();
-    sessions_.pop_back();
-  }
   // The connection that received it may still hold it as its current session: resume a copy (it
   // shares the certificate, by reference).
-  SSL_SESSION *copy = SSL_SESSION_dup(newest);
-  SSL_SESSION_free(newest);
-  return copy;
+  std::lock_guard<std::mutex> guard(lock_);
+  return sessions_.empty() ? nullptr : SSL_SESSION_dup(sessions_.back());
 }
 
 void tls_session_pool::feed_from(SSL *ssl) { SSL_set_ex_data(ssl, pool_index(), this); }

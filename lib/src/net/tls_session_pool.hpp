@@ -1,8 +1,10 @@
 #pragma once
 
 // TLS 1.3 session resumption for a fleet (transport_options::tls_resume_sessions, mqtk-bench): the
-// session tickets the broker sent to earlier connections of one connector, each used once by a new
-// connection. A resumed connection shares the peer certificate its session was verified with
+// session tickets the broker sent to earlier connections of one connector: every new connection
+// resumes the newest one. (A broker sends one ticket per resumed connection, fewer than connections
+// start while it lags behind a burst, so tickets are reused, as RFC 8446 C.4 allows at the price of
+// linking the connections: all of them come from one benchmark anyway.) A resumed connection shares the peer certificate its session was verified with
 // instead of parsing its own (about 5 KiB per idle connection), and still runs an (EC)DHE exchange.
 
 #include <openssl/ssl.h>
@@ -19,7 +21,7 @@ namespace mqtk::net::detail {
 class tls_session_pool {
 public:
   // At most this many sessions are kept (the newest); each holds a reference to the certificate.
-  static constexpr std::size_t capacity = 16;
+  static constexpr std::size_t capacity = 4;
 
   tls_session_pool() = default;
   tls_session_pool(const tls_session_pool &) = delete;
@@ -27,7 +29,7 @@ public:
   // Frees the sessions still pooled.
   ~tls_session_pool();
 
-  // A private copy of the newest pooled session, which leaves the pool; null when it is empty.
+  // A private copy of the newest pooled session (which stays pooled); null when there is none.
   SSL_SESSION *take();
   // From now on, the resumable TLS 1.3 sessions the broker sends on ssl go to this pool. Call it
   // only once ssl's handshake passed every check (verification, pins); the pool must outlive ssl.
