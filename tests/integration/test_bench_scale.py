@@ -9,7 +9,7 @@ import unittest
 
 import mqtk_testlib as t
 
-# Generous bounds that catch a regression (measured: about 3 KiB per TCP and 19 KiB per TLS
+# Generous bounds that catch a regression (measured: about 3 KiB per TCP and 18 KiB per TLS
 # connection, 27 KiB with --tls-no-resume; docs/performance.md has the figures).
 TCP_BOUND_KIB = 8
 TLS_BOUND_KIB = 48
