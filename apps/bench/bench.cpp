@@ -64,6 +64,7 @@ int main(int argc, char **argv) {
     return exit_usage;
   }
   resolved.options.transport.tls_release_idle_buffers = !options.scale.tls_keep_buffers;
+  resolved.options.transport.tls_resume_sessions = !options.scale.tls_no_resume;
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   if (resolved.qos && app.count("--qos") == 0 && options.mode != bench_mode::conn)

@@ -41,6 +41,7 @@ struct scale_options {
   std::vector<std::string> ifaddr;  // --ifaddr values as typed
   source_addresses addresses;       // parsed from them; connections take them round robin
   bool tls_keep_buffers = false;    // --tls-keep-buffers: idle TLS connections keep OpenSSL's buffers
+  bool tls_no_resume = false;       // --tls-no-resume: no TLS session resumption, full handshakes
 };
 
 // Everything mqtk-bench's flags say.
@@ -108,7 +109,7 @@ void add_export_options(CLI::App &app, bench_options &options);
 // The usage error in the export flags ("" when fine): empty or clashing paths, a bad ADDR:PORT.
 std::string export_options_error(const CLI::App &app, const bench_options &options);
 
-// Adds --ifaddr and --tls-keep-buffers (group "Connections at scale").
+// Adds --ifaddr, --tls-keep-buffers and --tls-no-resume (group "Connections at scale").
 void add_scale_options(CLI::App &app, bench_options &o);
 
 // Parses --ifaddr into o.scale.addresses; "" when fine, else the usage error line.

@@ -1,4 +1,4 @@
-// mqtk-bench: the flags for tens of thousands of connections (--ifaddr, --tls-keep-buffers).
+// mqtk-bench: the flags for tens of thousands of connections (--ifaddr, --tls-keep-buffers, --tls-no-resume).
 #include "bench/bench.hpp"
 #include "common/help_sections.hpp"
 
@@ -17,6 +17,10 @@ void add_scale_options(CLI::App &app, bench_options &o) {
       .add_flag("--tls-keep-buffers", o.scale.tls_keep_buffers,
                 "Idle TLS connections keep OpenSSL's record buffers (about 34 KiB each): less CPU per "
                 "message, more memory (default: freed while idle)");
+  help_section(app, group)
+      .add_flag("--tls-no-resume", o.scale.tls_no_resume,
+                "Every TLS connection makes a full handshake (default: TLS 1.3 connections resume the "
+                "session tickets the broker sent to earlier ones, and share their verified certificate)");
 }
 
 std::string scale_options_error(const CLI::App &, bench_options &o) {

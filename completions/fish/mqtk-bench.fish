@@ -91,3 +91,4 @@ complete -c mqtk-bench -l no-read-hold -d 'Read every message at once, also when
 complete -c mqtk-bench -l tick -x -d 'With --rate: write what fell due every MS milliseconds'
 complete -c mqtk-bench -l ifaddr -x -d 'Source addresses, round robin (lists, ranges)'
 complete -c mqtk-bench -l tls-keep-buffers -d 'Idle TLS connections keep OpenSSL buffers'
+complete -c mqtk-bench -l tls-no-resume -d 'Every TLS connection makes a full handshake'

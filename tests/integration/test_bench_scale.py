@@ -3,13 +3,14 @@ the memory an idle connection costs (a regression bound, not a timing), and the 
 
 import re
 import resource
+import ssl
 import tempfile
 import unittest
 
 import mqtk_testlib as t
 
-# Generous bounds that catch a regression (measured: about 3 KiB per TCP and 26 KiB per TLS
-# connection; docs/performance.md has the figures).
+# Generous bounds that catch a regression (measured: about 3 KiB per TCP and 18 KiB per TLS
+# connection, 27 KiB with --tls-no-resume; docs/performance.md has the figures).
 TCP_BOUND_KIB = 8
 TLS_BOUND_KIB = 48
 
@@ -130,6 +131,33 @@ class IdleMemory(unittest.TestCase):
         args = ["-L", f"mqtts://localhost:{self.broker.tls_port}", "--cafile", self.tls.ca_cert]
         per = self.growth_per_connection(args, 500)
         self.assertLess(per, TLS_BOUND_KIB, f"{per:.2f} KiB per idle TLS connection")
+
+
+class TlsResumption(unittest.TestCase):
+    """By default later TLS 1.3 connections resume the tickets earlier ones received (the server
+    says so); --tls-no-resume makes every handshake a full one."""
+
+    @classmethod
+    def setUpClass(cls):
+        certificates = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(certificates.cleanup)
+        cls.tls = t.tls_material(certificates.name)
+
+    def handshakes(self, *flags):
+        with t.TlsConnackServer(self.tls.server_cert, self.tls.server_key, ssl.TLSVersion.TLSv1_3) as server:
+            r = t.run_tool(["mqtk-bench", "-L", f"mqtts://localhost:{server.port}", "--cafile", self.tls.ca_cert,
+                            "-V", "5", *flags, "conn", "-C", "4", "--connect-rate", "4", "-D", "1"], timeout=30)
+            self.assertEqual(r.status, 0, r.stderr)
+            return list(server.resumed)
+
+    def test_later_connections_resume_by_default(self):
+        resumed = self.handshakes()
+        self.assertEqual(len(resumed), 4)
+        self.assertFalse(resumed[0], "the first connection has nothing to resume")
+        self.assertEqual(resumed[1:], [True, True, True])
+
+    def test_no_resume_makes_full_handshakes(self):
+        self.assertEqual(self.handshakes("--tls-no-resume"), [False] * 4)
 
 
 if __name__ == "__main__":

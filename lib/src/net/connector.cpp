@@ -1,6 +1,7 @@
 // make_connector: validates options, loads TLS material once, and creates transports by scheme.
 #include "cores.hpp"
 #include "tls_context.hpp"
+#include "tls_session_pool.hpp"
 #include "transport_core.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -96,7 +97,7 @@ std::shared_ptr<const connect_settings> shared_settings(std::shared_ptr<connect_
   std::string key = to_url(c.target, true) + '\n' + c.target.unix_path + '\n' + std::to_string(c.timeout.count()) +
                     '\n' + c.ws_subprotocol + '\n' + c.local_address + '\n' +
                     std::to_string(reinterpret_cast<std::uintptr_t>(c.tls.get())) +
-                    (c.tls_release_idle_buffers ? "\nrelease" : "\nkeep");
+                    (c.tls_release_idle_buffers ? "\nrelease" : "\nkeep") + (c.tls_sessions ? "\nresume" : "");
   for (const auto &[name, value] : c.ws_headers)
     key += '\n' + name + ": " + value;
   if (c.proxy.type != proxy_type::none)
@@ -171,6 +172,8 @@ connector_result make_connector(boost::asio::io_context &io, const endpoint &ep,
     settings->tls = detail::load_tls_context(options.tls, result.error);
     if (!settings->tls)
       return result;
+    if (options.tls_resume_sessions && ep.kind == scheme::mqtts)
+      settings->tls_sessions = detail::tls_session_pool::shared(to_url(ep, true), settings->tls->ssl.native_handle());
   }
   result.value = std::make_unique<connector_impl>(io, shared_settings(std::move(settings)));
   return result;

@@ -15,6 +15,7 @@
 namespace mqtk::net::detail {
 
 struct tls_context;
+class tls_session_pool;
 
 // Immutable per-connector settings, held by each transport through a shared_ptr.
 struct connect_settings {
@@ -28,6 +29,7 @@ struct connect_settings {
   bool arrival_timestamps = false;                             // transport_options::arrival_timestamps
   std::string local_address;                                   // source address to bind; empty: any
   bool tls_release_idle_buffers = false;                       // see transport_options
+  std::shared_ptr<tls_session_pool> tls_sessions;              // tls_resume_sessions: the pool; else null
   proxy_options proxy;                                         // type none: connect directly
   std::string proxy_display;                                   // "SOCKS5 proxy 127.0.0.1:1080"
 };

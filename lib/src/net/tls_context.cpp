@@ -1,6 +1,7 @@
 // Loading TLS material, per-connection verification settings and TLS failure messages.
 #include "tls_context.hpp"
 #include "tls_identity.hpp"
+#include "tls_session_pool.hpp"
 
 #include "openssl_loader.hpp"
 
@@ -81,6 +82,7 @@ std::string load(tls_context &context) {
   SSL_CTX_set_min_proto_version(ctx, o.min_version == tls_version::v1_3 ? TLS1_3_VERSION : TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, o.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
   SSL_CTX_set_default_passwd_cb(ctx, password_callback);
+  tls_session_pool::enable(ctx);
   SSL_CTX_set_default_passwd_cb_userdata(ctx, const_cast<std::string *>(&o.key_password));
 
   if (!o.cafile.empty()) {
@@ -265,6 +267,7 @@ void add_tls_info(SSL *ssl, connection_info &info) {
   SSL_get0_alpn_selected(ssl, &alpn, &length);
   if (alpn)
     info.alpn.assign(reinterpret_cast<const char *>(alpn), length);
+  info.tls_resumed = SSL_session_reused(ssl) == 1;
 }
 
 } // namespace mqtk::net::detail

@@ -5,6 +5,7 @@
 #include "tcp_core.hpp"
 #include "tls_context.hpp"
 #include "tls_identity.hpp"
+#include "tls_session_pool.hpp"
 #include "tls_socket_bio.hpp"
 
 #include <boost/asio/post.hpp>
@@ -83,6 +84,11 @@ protected:
       mode |= SSL_MODE_RELEASE_BUFFERS;
     SSL_set_mode(ssl_.get(), mode);
     prepare_connection(ssl_.get(), *settings_->tls, settings_->target.host);
+    if (settings_->tls_sessions)
+      if (SSL_SESSION *session = settings_->tls_sessions->take()) {
+        SSL_set_session(ssl_.get(), session); // a TLS 1.3 ticket; the server may still refuse it
+        SSL_SESSION_free(session);
+      }
     SSL_set_connect_state(ssl_.get());
     handshake();
   }
@@ -159,6 +165,8 @@ private:
         connect_failed(std::move(*problem));
         return;
       }
+      if (settings_->tls_sessions)
+        settings_->tls_sessions->feed_from(ssl_.get()); // checked: its tickets may be resumed
       release_idle_buffers();
       connect_succeeded();
       return;

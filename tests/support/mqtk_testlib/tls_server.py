@@ -11,9 +11,10 @@ CONNACK_V5 = bytes([0x20, 0x03, 0x00, 0x00, 0x00])
 
 
 class TlsConnackServer:
-    """Accepts TLS connections on 127.0.0.1 one at a time (until close()), answers the CONNECT with
-    a success CONNACK and reads until the client closes. version: an ssl.TLSVersion both the minimum
-    and maximum. Use as a context manager."""
+    """Accepts TLS connections on 127.0.0.1 (until close()), each served by a thread of its own:
+    answers the CONNECT with a success CONNACK and reads until the client closes. version: an
+    ssl.TLSVersion both the minimum and maximum. resumed: for each handshake in the order they
+    finished, whether it resumed a session (the server's view). Use as a context manager."""
 
     def __init__(self, cert, key, version, keylog=None):
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -25,6 +26,7 @@ class TlsConnackServer:
         self.listener.settimeout(0.2)
         self.port = self.listener.getsockname()[1]
         self.closed = threading.Event()
+        self.resumed = []
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -37,11 +39,15 @@ class TlsConnackServer:
             except OSError:
                 return
             raw.settimeout(10)
-            try:
-                with self.context.wrap_socket(raw, server_side=True) as conn:
-                    self._answer(conn)
-            except (OSError, ssl.SSLError):
-                pass
+            threading.Thread(target=self._serve_one, args=(raw,), daemon=True).start()
+
+    def _serve_one(self, raw):
+        try:
+            with self.context.wrap_socket(raw, server_side=True) as conn:
+                self.resumed.append(conn.session_reused)
+                self._answer(conn)
+        except (OSError, ssl.SSLError):
+            pass
 
     @staticmethod
     def _answer(conn):

@@ -71,6 +71,10 @@ struct transport_options {
   bool tls_release_idle_buffers = false; // mqtts://: free OpenSSL's record buffers (about 34 KiB) whenever
                                          // the connection has nothing to read or write, at the price
                                          // of allocating them again when bytes come (mqtk-bench)
+  bool tls_resume_sessions = false; // mqtts://: TLS 1.3 connections resume the sessions the broker sent to
+                                    // earlier connections to the same broker (the newest ticket), and
+                                    // so share one verified certificate instead of parsing their own
+                                    // (mqtk-bench); full handshakes when none is at hand
   std::string local_address; // source IP address (IPv4 or IPv6 literal) the socket binds before it
                              // connects (TCP, TLS, ws, wss; a Unix socket refuses it); empty: the
                              // kernel chooses. The port stays the kernel's choice at connect time.

@@ -60,6 +60,7 @@ struct connection_info {
   std::string tls_version;    // "TLSv1.3"; empty without TLS
   std::string tls_cipher;     // "TLS_AES_256_GCM_SHA384"; empty without TLS
   std::string alpn;           // the ALPN protocol the server chose; empty if none
+  bool tls_resumed = false;   // the TLS handshake resumed a session (transport_options::tls_resume_sessions)
   std::string ws_subprotocol; // the Sec-WebSocket-Protocol the server chose; empty if none
 };
 
