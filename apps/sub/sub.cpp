@@ -188,17 +188,18 @@ public:
 
   void on_message(const protocol::publish &m) override {
     const bool late = ending_;
+    // A kept session (-c): a QoS 1/2 message that arrives once the run is ending (-C reached, -W,
+    // SIGINT, --exec commands finishing) is not acknowledged, so the broker delivers it to the next
+    // run instead of it being lost. Others are acknowledged before handling, as without -c: the
+    // message that ends the run is acknowledged ahead of the DISCONNECT.
+    const bool kept = o_.connection.no_clean && !o_.exec.ack_after_exec && m.qos != protocol::qos::at_most_once;
+    if (kept && !late)
+      client_.acknowledge_inbound(m.packet_id);
     handle_message(m);
     if (exec_)
       exec_->settle(m, late); // acknowledges it itself with --ack-after-exec
-    // A kept session (-c): a QoS 1/2 message that arrives once the run is ending (-C reached, -W,
-    // SIGINT) is not acknowledged, so the broker delivers it to the next run instead of it being lost.
-    if (o_.connection.no_clean && !o_.exec.ack_after_exec && m.qos != protocol::qos::at_most_once) {
-      if (late)
-        client_.release_inbound(m.packet_id);
-      else
-        client_.acknowledge_inbound(m.packet_id);
-    }
+    if (kept && late)
+      client_.release_inbound(m.packet_id);
   }
 
   void handle_message(const protocol::publish &m) {
