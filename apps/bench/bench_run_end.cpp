@@ -115,10 +115,10 @@ void bench_run::closed(connection &c, const client::close_reason &why) {
   const bool was_up = c.up;
   c.up = false;
   if (phase_ == phase::closing) {
-    // A connection that was up and ends in an error while we close (a broker cut that the loop saw
-    // only after the others) was lost, not closed by us: count it, as the run's status already
-    // reports the first failure.
-    if (was_up && why.kind != client::close_kind::normal)
+    // A connection that was up and ends in an error while we close, or before our DISCONNECT was
+    // written (a broker cut that the loop saw only after the others), was lost, not closed by us:
+    // count it, as the run's status already reports the first failure.
+    if (was_up && (why.kind != client::close_kind::normal || why.goodbye_unsent))
       ++totals_.lost;
     if (closed_ == started_)
       finish();

@@ -338,7 +338,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       return;
     }
     if (phase_ == phase::disconnecting) { // DISCONNECT and the broker's close took longer than linger
-      finish({close_kind::normal, {}});
+      finish(goodbye_close());
       return;
     }
     if (phase_ == phase::connecting && transport_up_ && session_.state() == session_state::connecting) {
@@ -357,7 +357,16 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   }
 
   // ---- ending --------------------------------------------------------------------------------
+  // How a connection we are closing ended: normal, marked when our DISCONNECT was not yet written
+  // (the broker never saw it: for it the connection was lost, and a will is published).
+  close_reason goodbye_close() const {
+    close_reason why{close_kind::normal, {}};
+    why.goodbye_unsent = writing_ || session_.output_size() > 0;
+    return why;
+  }
+
   void on_error(const net::failure &f) override {
+    const close_reason goodbye = goodbye_close();
     transport_up_ = false;
     writing_ = false;
     if (pending_end_) {
@@ -365,7 +374,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       return;
     }
     if (phase_ == phase::disconnecting) {
-      finish({close_kind::normal, {}});
+      finish(goodbye);
       return;
     }
     if (phase_ == phase::connecting && !ever_connected_) {

@@ -30,6 +30,7 @@ struct close_reason {
   protocol::reason_code reason = protocol::reason_code::success;
   std::uint16_t poison_packet_id = 0; // kind lost: the message the broker kept closing the connection on
   std::error_code code{}; // connect, tls, lost: the transport's error (e.g. EADDRNOTAVAIL, EMFILE); else empty
+  bool goodbye_unsent = false; // kind normal: the connection failed or timed out before our DISCONNECT was written
 };
 
 } // namespace mqtk::client

@@ -1,0 +1,117 @@
+// A connection we are closing ends normally either way, but the close reason says whether our
+// DISCONNECT was written first: a broker that reset the connection before it never saw the
+// goodbye (for it the connection was lost, and it publishes the will), and mqtk-bench counts it
+// as lost.
+#include "client_loopback.hpp"
+#include "mqtk/client/client.hpp"
+#include "mqtk/net/url.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <doctest/doctest.h>
+
+#include <array>
+#include <optional>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+using mqtk::client::close_kind;
+using mqtk::client::close_reason;
+using mqtk::test::run_until;
+
+namespace {
+
+// Accepts one connection, answers CONNECT with a CONNACK and keeps reading until the client closes.
+struct one_connection_broker {
+  explicit one_connection_broker(asio::io_context &io) : acceptor(io), socket(io) {
+    mqtk::test::listen_on_loopback(acceptor);
+    acceptor.async_accept(socket, [this](const boost::system::error_code &ec) {
+      if (!ec)
+        read();
+    });
+  }
+  std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+
+  // Closes the connection with RST (linger 0), as a cut path or a crashing broker does.
+  void reset() {
+    socket.set_option(asio::socket_base::linger(true, 0));
+    socket.close();
+  }
+
+  void read() {
+    socket.async_read_some(asio::buffer(chunk_), [this](const boost::system::error_code &ec, std::size_t n) {
+      if (ec) {
+        closed = true;
+        return;
+      }
+      received.insert(received.end(), chunk_.begin(), chunk_.begin() + static_cast<std::ptrdiff_t>(n));
+      if (++reads_ == 1)
+        asio::async_write(socket, asio::buffer(connack_), [](const boost::system::error_code &, std::size_t) {});
+      read();
+    });
+  }
+
+  asio::ip::tcp::acceptor acceptor;
+  asio::ip::tcp::socket socket;
+  std::vector<std::uint8_t> received;
+  bool closed = false;
+
+private:
+  int reads_ = 0;
+  std::array<std::uint8_t, 256> chunk_{};
+  std::array<std::uint8_t, 5> connack_{0x20, 0x03, 0x00, 0x00, 0x00}; // CONNACK 5.0, success
+};
+
+struct handler final : mqtk::client::client_handler {
+  bool connected = false;
+  std::optional<close_reason> closed;
+  void on_connected(const mqtk::protocol::connack &, bool) override { connected = true; }
+  void on_closed(const close_reason &why) override { closed = why; }
+};
+
+mqtk::client::client_options options_for(std::uint16_t port) {
+  mqtk::client::client_options o;
+  o.endpoint = mqtk::net::parse_url("mqtt://127.0.0.1:" + std::to_string(port)).value;
+  o.session.client_id = "goodbye-unsent";
+  o.version_pinned = true;
+  o.reconnect.enabled = false;
+  return o;
+}
+
+} // namespace
+
+TEST_CASE("client goodbye: a DISCONNECT written before the broker closes is a plain normal close") {
+  asio::io_context io;
+  one_connection_broker broker(io);
+  handler h;
+  mqtk::client::client c(io, options_for(broker.port()), h);
+  c.start();
+  REQUIRE(run_until(io, [&] { return h.connected || h.closed; }, 5s));
+  REQUIRE(h.connected);
+  c.disconnect();
+  REQUIRE(run_until(io, [&] { return h.closed.has_value() && broker.closed; }, 5s));
+  CHECK(h.closed->kind == close_kind::normal);
+  CHECK_FALSE(h.closed->goodbye_unsent);
+  REQUIRE(broker.received.size() >= 2);
+  CHECK(std::vector<std::uint8_t>(broker.received.end() - 2, broker.received.end()) ==
+        std::vector<std::uint8_t>{0xE0, 0x00});
+}
+
+TEST_CASE("client goodbye: a reset that arrived before our DISCONNECT was written is marked unsent") {
+  asio::io_context io;
+  one_connection_broker broker(io);
+  handler h;
+  mqtk::client::client c(io, options_for(broker.port()), h);
+  c.start();
+  REQUIRE(run_until(io, [&] { return h.connected || h.closed; }, 5s));
+  REQUIRE(h.connected);
+  broker.reset();
+  std::this_thread::sleep_for(50ms); // the RST reaches the client's socket; its loop has not seen it yet
+  c.disconnect();
+  REQUIRE(run_until(io, [&] { return h.closed.has_value(); }, 5s));
+  CHECK(h.closed->kind == close_kind::normal);
+  CHECK(h.closed->goodbye_unsent);
+}
