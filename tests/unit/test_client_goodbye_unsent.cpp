@@ -81,37 +81,38 @@ mqtk::client::client_options options_for(std::uint16_t port) {
   return o;
 }
 
+// A client connected to one_connection_broker, for one test case.
+struct connected_client {
+  asio::io_context io;
+  one_connection_broker broker{io};
+  handler h;
+  mqtk::client::client c{io, options_for(broker.port()), h};
+  connected_client() {
+    c.start();
+    REQUIRE(run_until(io, [&] { return h.connected || h.closed; }, 5s));
+    REQUIRE(h.connected);
+  }
+};
+
 } // namespace
 
 TEST_CASE("client goodbye: a DISCONNECT written before the broker closes is a plain normal close") {
-  asio::io_context io;
-  one_connection_broker broker(io);
-  handler h;
-  mqtk::client::client c(io, options_for(broker.port()), h);
-  c.start();
-  REQUIRE(run_until(io, [&] { return h.connected || h.closed; }, 5s));
-  REQUIRE(h.connected);
-  c.disconnect();
-  REQUIRE(run_until(io, [&] { return h.closed.has_value() && broker.closed; }, 5s));
-  CHECK(h.closed->kind == close_kind::normal);
-  CHECK_FALSE(h.closed->goodbye_unsent);
-  REQUIRE(broker.received.size() >= 2);
-  CHECK(std::vector<std::uint8_t>(broker.received.end() - 2, broker.received.end()) ==
+  connected_client t;
+  t.c.disconnect();
+  REQUIRE(run_until(t.io, [&] { return t.h.closed.has_value() && t.broker.closed; }, 5s));
+  CHECK(t.h.closed->kind == close_kind::normal);
+  CHECK_FALSE(t.h.closed->goodbye_unsent);
+  REQUIRE(t.broker.received.size() >= 2);
+  CHECK(std::vector<std::uint8_t>(t.broker.received.end() - 2, t.broker.received.end()) ==
         std::vector<std::uint8_t>{0xE0, 0x00});
 }
 
 TEST_CASE("client goodbye: a reset that arrived before our DISCONNECT was written is marked unsent") {
-  asio::io_context io;
-  one_connection_broker broker(io);
-  handler h;
-  mqtk::client::client c(io, options_for(broker.port()), h);
-  c.start();
-  REQUIRE(run_until(io, [&] { return h.connected || h.closed; }, 5s));
-  REQUIRE(h.connected);
-  broker.reset();
+  connected_client t;
+  t.broker.reset();
   std::this_thread::sleep_for(50ms); // the RST reaches the client's socket; its loop has not seen it yet
-  c.disconnect();
-  REQUIRE(run_until(io, [&] { return h.closed.has_value(); }, 5s));
-  CHECK(h.closed->kind == close_kind::normal);
-  CHECK(h.closed->goodbye_unsent);
+  t.c.disconnect();
+  REQUIRE(run_until(t.io, [&] { return t.h.closed.has_value(); }, 5s));
+  CHECK(t.h.closed->kind == close_kind::normal);
+  CHECK(t.h.closed->goodbye_unsent);
 }
