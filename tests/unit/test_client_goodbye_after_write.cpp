@@ -7,11 +7,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
 #include <doctest/doctest.h>
 
-#include <array>
-#include <functional>
 #include <optional>
 #include <vector>
 
@@ -25,45 +22,15 @@ using mqtk::test::run_until;
 
 namespace {
 
-// Accepts one connection, answers CONNECT with a CONNACK, and as soon as more bytes arrive (the
-// start of a PUBLISH) sends a packet of the reserved type 0, while it keeps reading everything.
-struct rude_broker {
-  explicit rude_broker(asio::io_context &io) : acceptor(io), socket(io) {
-    mqtk::test::listen_on_loopback(acceptor);
-    acceptor.async_accept(socket, [this](const boost::system::error_code &ec) {
-      if (!ec)
-        read();
-    });
-  }
-  std::uint16_t port() const { return acceptor.local_endpoint().port(); }
-
-  void read() {
-    socket.async_read_some(asio::buffer(chunk_), [this](const boost::system::error_code &ec, std::size_t n) {
-      if (ec) {
-        closed = true;
-        return;
-      }
-      received.insert(received.end(), chunk_.begin(), chunk_.begin() + static_cast<std::ptrdiff_t>(n));
-      ++reads_;
-      if (reads_ == 1)
-        asio::async_write(socket, asio::buffer(connack_), [](const boost::system::error_code &, std::size_t) {});
-      else if (reads_ == 2)
-        asio::async_write(socket, asio::buffer(reserved_), [](const boost::system::error_code &, std::size_t) {});
-      read();
-    });
-  }
-
-  asio::ip::tcp::acceptor acceptor;
-  asio::ip::tcp::socket socket;
-  std::vector<std::uint8_t> received;
-  bool closed = false;
-
-private:
-  int reads_ = 0;
-  std::array<std::uint8_t, 64 * 1024> chunk_{};
-  std::array<std::uint8_t, 5> connack_{0x20, 0x03, 0x00, 0x00, 0x00}; // CONNACK 5.0, success
-  std::array<std::uint8_t, 2> reserved_{0x00, 0x00};                  // packet type 0: malformed
-};
+// Answers CONNECT with a CONNACK, and as soon as more bytes arrive (the start of a PUBLISH) sends a
+// packet of the reserved type 0, while it keeps reading everything.
+std::vector<std::uint8_t> rude_replies(int read_number) {
+  if (read_number == 1)
+    return mqtk::test::connack_success;
+  if (read_number == 2)
+    return {0x00, 0x00}; // packet type 0: malformed
+  return {};
+}
 
 struct handler final : mqtk::client::client_handler {
   bool connected = false;
@@ -77,7 +44,7 @@ struct handler final : mqtk::client::client_handler {
 
 TEST_CASE("client goodbye: a protocol error during a PUBLISH write sends DISCONNECT 0x81 after it") {
   asio::io_context io;
-  rude_broker broker(io);
+  mqtk::test::loopback_broker broker(io, rude_replies);
   handler h;
   mqtk::client::client_options o;
   o.endpoint = mqtk::net::parse_url("mqtt://127.0.0.1:" + std::to_string(broker.port())).value;

@@ -8,10 +8,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
 #include <doctest/doctest.h>
 
-#include <array>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -24,46 +22,10 @@ using mqtk::test::run_until;
 
 namespace {
 
-// Accepts one connection, answers CONNECT with a CONNACK and keeps reading until the client closes.
-struct one_connection_broker {
-  explicit one_connection_broker(asio::io_context &io) : acceptor(io), socket(io) {
-    mqtk::test::listen_on_loopback(acceptor);
-    acceptor.async_accept(socket, [this](const boost::system::error_code &ec) {
-      if (!ec)
-        read();
-    });
-  }
-  std::uint16_t port() const { return acceptor.local_endpoint().port(); }
-
-  // Closes the connection with RST (linger 0), as a cut path or a crashing broker does.
-  void reset() {
-    socket.set_option(asio::socket_base::linger(true, 0));
-    socket.close();
-  }
-
-  void read() {
-    socket.async_read_some(asio::buffer(chunk_), [this](const boost::system::error_code &ec, std::size_t n) {
-      if (ec) {
-        closed = true;
-        return;
-      }
-      received.insert(received.end(), chunk_.begin(), chunk_.begin() + static_cast<std::ptrdiff_t>(n));
-      if (++reads_ == 1)
-        asio::async_write(socket, asio::buffer(connack_), [](const boost::system::error_code &, std::size_t) {});
-      read();
-    });
-  }
-
-  asio::ip::tcp::acceptor acceptor;
-  asio::ip::tcp::socket socket;
-  std::vector<std::uint8_t> received;
-  bool closed = false;
-
-private:
-  int reads_ = 0;
-  std::array<std::uint8_t, 256> chunk_{};
-  std::array<std::uint8_t, 5> connack_{0x20, 0x03, 0x00, 0x00, 0x00}; // CONNACK 5.0, success
-};
+// Answers CONNECT with a CONNACK, then only reads.
+std::vector<std::uint8_t> connack_only(int read_number) {
+  return read_number == 1 ? mqtk::test::connack_success : std::vector<std::uint8_t>{};
+}
 
 struct handler final : mqtk::client::client_handler {
   bool connected = false;
@@ -81,10 +43,10 @@ mqtk::client::client_options options_for(std::uint16_t port) {
   return o;
 }
 
-// A client connected to one_connection_broker, for one test case.
+// A client connected to a loopback broker that answers with connack_only, for one test case.
 struct connected_client {
   asio::io_context io;
-  one_connection_broker broker{io};
+  mqtk::test::loopback_broker broker{io, connack_only};
   handler h;
   mqtk::client::client c{io, options_for(broker.port()), h};
   connected_client() {
