@@ -31,6 +31,8 @@ using clock = std::chrono::steady_clock;
 constexpr std::size_t max_buffered_output = 1 << 16; // pause QoS 0 streams above 1 MiB unwritten
 constexpr std::size_t max_line = 1 << 28;
 constexpr std::size_t max_payload = 268'435'455; // the largest MQTT packet's remaining length
+// The largest payload sent with CONNECT before the CONNACK: what a refused connection wastes.
+constexpr std::size_t max_pipelined_payload = 64 * 1024;
 
 // True when the flags ask for a property only MQTT 5 can carry.
 bool wants_v5_properties(const pub_options &o) {
@@ -120,7 +122,30 @@ public:
   }
 
   // ---- client events -------------------------------------------------------------------------
+  // Pipelining: a single small message goes out in CONNECT's write, and at QoS 0 the DISCONNECT
+  // too, so a one-shot publish waits for the broker once (QoS 0) or twice (QoS 1 and 2), not 2 or 3
+  // times. It counts as sent once the CONNACK accepted the connection; before that a new attempt
+  // (the 3.1.1 fallback) sends it again.
+  void on_connect_queued() override {
+    forget_early();
+    if (!pipelined() || source_started_ ||
+        (client_.session().version() != protocol::protocol_version::v5 && wants_v5_properties(o_)))
+      return;
+    early_ = true;
+    const bool sent = send_single();
+    early_ = false;
+    if (!sent)
+      return;
+    early_sent_ = true;
+    if (single_.qos == protocol::qos::at_most_once)
+      client_.disconnect(goodbye());
+  }
+
   void on_connected(const protocol::connack &, bool fell_back) override {
+    if (early_sent_) {
+      accept_early();
+      return;
+    }
     if (fell_back && wants_v5_properties(o_)) {
       print_error("the broker only speaks MQTT 3.1.1; the MQTT 5 properties given cannot be sent");
       usage_failure_ = true;
@@ -173,6 +198,7 @@ public:
   }
 
   void on_closed(const client::close_reason &why) override {
+    forget_early(); // no CONNACK success: not sent, as without pipelining (the status says why)
     lost_ += inflight_.size();
     const std::size_t unsent = stashed_ ? 1 : 0;
     if (why.kind != client::close_kind::normal)
@@ -202,6 +228,49 @@ private:
     protocol::qos qos;
     clock::time_point sent_at;
   };
+
+  // ---- pipelining ----------------------------------------------------------------------------
+  // True when the one message of this run may go before the CONNACK.
+  bool pipelined() const {
+    const bool single = o_.source == payload_source::message || o_.source == payload_source::file ||
+                        o_.source == payload_source::stdin_whole || o_.source == payload_source::null_message;
+    return o_.pipeline && single && o_.repeat == 1 && payload_.size() <= max_pipelined_payload &&
+           client_.session().options().publish_before_connack;
+  }
+
+  // The CONNACK accepted the connection the message went out on: it is sent, unless the CONNACK
+  // announced a limit it breaks (the broker drops it and may disconnect): then it is refused.
+  void accept_early() {
+    early_sent_ = false;
+    source_started_ = true;
+    remaining_ = 0;
+    std::optional<record> qos0 = std::move(early_qos0_);
+    early_qos0_.reset();
+    const auto limit_error = client_.session().limit_refusal(single_);
+    if (auto limit = broker_limit_refusal(limit_error, client_.session().limits())) {
+      print_error("message 1 on '" + shown(single_.topic) + "' refused: " + *limit +
+                  " (the CONNACK said so after the message was sent with CONNECT)");
+      ++refused_;
+      inflight_.clear();
+      stop_source();
+      if (client_.connected())
+        client_.disconnect(goodbye());
+      return;
+    }
+    if (qos0)
+      report(*qos0, 0, protocol::reason_code::success, false);
+    pump();
+  }
+
+  // Drops the record of a message sent before a CONNACK that never came (the session forgot it).
+  void forget_early() {
+    if (!early_sent_)
+      return;
+    early_sent_ = false;
+    early_qos0_.reset();
+    inflight_.clear(); // it was the only message
+    sequence_ = 0;
+  }
 
   // ---- sources -------------------------------------------------------------------------------
   void start_source() {
@@ -356,7 +425,9 @@ private:
       return false;
     }
     record rec{sequence_, std::string(p.topic), p.qos, clock::now()};
-    if (p.qos == protocol::qos::at_most_once)
+    if (p.qos == protocol::qos::at_most_once && early_)
+      early_qos0_ = std::move(rec); // reported once the CONNACK accepted the connection
+    else if (p.qos == protocol::qos::at_most_once)
       report(rec, 0, protocol::reason_code::success, false);
     else
       inflight_.emplace(result.packet_id, std::move(rec));
@@ -399,11 +470,16 @@ private:
     if (!source_empty || !inflight_.empty())
       return;
     finishing_ = true;
+    client_.disconnect(goodbye());
+  }
+
+  // Our DISCONNECT: on MQTT 5, it ends the resume-only session we asked for (not a -c one).
+  protocol::disconnect goodbye() const {
     protocol::disconnect d;
     if (client_.session().version() == protocol::protocol_version::v5 && client_.session().options().session_expiry != 0 &&
         !o_.connection.no_clean)
       d.props.session_expiry_interval = 0; // our resume-only session: let the broker drop it
-    client_.disconnect(d);
+    return d;
   }
 
   void report(const record &rec, std::uint16_t id, protocol::reason_code reason, bool acknowledged) {
@@ -449,6 +525,9 @@ private:
   bool json_ = true;
   bool source_started_ = false, source_done_ = false, source_error_ = false, usage_failure_ = false;
   bool pumping_ = false, waiting_rate_ = false, finishing_ = false, interrupted_ = false;
+  bool early_ = false;                // send_single() runs from on_connect_queued()
+  bool early_sent_ = false;           // the message went with CONNECT; no CONNACK success yet
+  std::optional<record> early_qos0_;  // its JSON line, printed once the CONNACK accepted it
 };
 
 } // namespace
@@ -481,6 +560,8 @@ int main(int argc, char **argv) {
   if (options.qos > 0 && session.version == protocol::protocol_version::v5 && session.session_expiry == 0)
     session.session_expiry = 60; // lets a reconnect resume and resend unacknowledged messages
   session.republish_qos1 = true; // a broker that lost the session still gets every QoS 1 message
+  // Pipelining a single message (see on_connect_queued); never with enhanced authentication.
+  session.publish_before_connack = options.pipeline && client_options.auth_method.empty();
   if (options.connection.debug)
     client_options.debug = [](std::string_view line) { print_debug(line); };
 

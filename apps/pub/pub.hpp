@@ -34,6 +34,7 @@ struct pub_options {
   std::vector<std::string> user_properties; // KEY=VALUE
   std::string payload_format;               // utf8 | bytes
   bool topic_alias = false;
+  bool pipeline = true; // --no-pipeline clears it: a single message waits for CONNACK
   bool json = false;
   replay_options replay; // --replay, --speed, --loop, --topic-prefix
   std::optional<payload_codec> encode; // --encode cbor|msgpack: JSON payloads sent encoded

@@ -53,6 +53,9 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   help_section(app, msg).add_option("--max-inflight", o.max_inflight,
                                     "At most N unacknowledged QoS 1/2 messages (default 1024, and never more "
                                     "than the broker's Receive Maximum)");
+  bool no_pipeline = false;
+  help_section(app, msg).add_flag("--no-pipeline", no_pipeline,
+                                  "Wait for CONNACK before sending (a single message otherwise goes with CONNECT)");
   const char *v5 = "MQTT 5 properties";
   help_section(app, v5).add_option("--message-expiry", o.message_expiry,
                                    "Message expiry interval in seconds");
@@ -71,6 +74,7 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
 
   if (int status = parse_command_line(app, argc, argv, version); status >= 0)
     return status;
+  o.pipeline = !no_pipeline;
 
   const int sources = (app.count("--message") ? 1 : 0) + (app.count("--file") ? 1 : 0) + (stdin_whole ? 1 : 0) +
                       (stdin_lines ? 1 : 0) + (null_message ? 1 : 0) + (jsonl ? 1 : 0);

@@ -75,6 +75,7 @@ complete -c mqtk-pub -l speed -x -d 'With --replay: timing factor, 0 = as fast a
 complete -c mqtk-pub -l loop -x -d 'With --replay: passes through the capture, 0 = forever'
 complete -c mqtk-pub -l topic-prefix -x -d 'With --jsonl: rewrite topic prefix OLD=NEW'
 complete -c mqtk-pub -l max-inflight -x -d 'Unacknowledged QoS 1/2 window'
+complete -c mqtk-pub -l no-pipeline -d 'Wait for CONNACK before sending'
 complete -c mqtk-pub -l message-expiry -x -d 'Message expiry seconds'
 complete -c mqtk-pub -l content-type -x -d 'Content type'
 complete -c mqtk-pub -l response-topic -x -d 'Response topic'

@@ -4,8 +4,10 @@ machine whose load drifts during the run (other builds) weighs on both tools ali
 median wall time, the median CPU time (user + system, from wait4) and the ratios, QoS 0 and 1,
 against a throwaway local mosquitto.
 
-    tests/perf/pub_oneshot_interleaved.py [runs=500]
+    tests/perf/pub_oneshot_interleaved.py [runs=500] [--no-pipeline-too]
     MQTK_TOOL_DIR=DIR/usr/bin tests/perf/pub_oneshot_interleaved.py   # an installed package's tools
+
+--no-pipeline-too adds `mqtk-pub --no-pipeline` (CONNACK awaited before the PUBLISH) to the rotation.
 """
 
 import os
@@ -45,7 +47,9 @@ def run_once(argv, devnull):
 
 
 def main():
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    args = [a for a in sys.argv[1:] if a != "--no-pipeline-too"]
+    runs = int(args[0]) if args else 500
+    unpipelined = "--no-pipeline-too" in sys.argv[1:]
     mosquitto_pub = subprocess.run(["sh", "-c", "command -v mosquitto_pub"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as work:
         port = free_port()
@@ -64,7 +68,9 @@ def main():
             for qos in (0, 1):
                 args = ["-h", "127.0.0.1", "-p", str(port), "-t", "a/b", "-m", "hello", "-q", str(qos)]
                 commands = [[tool("mqtk-pub")] + args, [mosquitto_pub] + args]
-                samples = [[], []]
+                if unpipelined:
+                    commands.append([tool("mqtk-pub"), "--no-pipeline"] + args)
+                samples = [[] for _ in commands]
                 for i in range(runs + 30):
                     for k, argv in enumerate(commands):
                         sample = run_once(argv, devnull)
@@ -74,6 +80,9 @@ def main():
                 cpu = [statistics.median(s[1] for s in tool_samples) for tool_samples in samples]
                 print(f"QoS {qos}: mqtk-pub median {wall[0]:.2f} ms (CPU {cpu[0]:.2f} ms), mosquitto_pub median "
                       f"{wall[1]:.2f} ms (CPU {cpu[1]:.2f} ms), ratio {wall[0] / wall[1]:.2f} (CPU {cpu[0] / cpu[1]:.2f})")
+                if unpipelined:
+                    print(f"QoS {qos}: mqtk-pub --no-pipeline median {wall[2]:.2f} ms (CPU {cpu[2]:.2f} ms), ratio "
+                          f"{wall[2] / wall[1]:.2f} (CPU {cpu[2] / cpu[1]:.2f})")
         finally:
             broker.terminate()
             broker.wait()

@@ -126,6 +126,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   bool ever_connected_ = false;
   bool fell_back_ = false;
   bool silent_ = false;
+  bool in_connect_hook_ = false; // on_connect_queued() runs: its output joins CONNECT's write
   bool reading_paused_ = false; // pause_reading(): no read is issued once the connection is up
   bool read_deferred_ = false;  // the read that pause_reading() held back
   bool up_ = false;        // CONNACK success on the current connection
@@ -227,6 +228,11 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     else
       session_.start(clock::now());
     arm_timer(clock::now() + options_.connect_timeout);
+    in_connect_hook_ = true;
+    handler_.on_connect_queued();
+    in_connect_hook_ = false;
+    if (!transport_ || phase_ == phase::closed)
+      return; // the handler ended the client
     flush();
     read();
   }
@@ -283,7 +289,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
 
   // ---- writing -------------------------------------------------------------------------------
   void flush() {
-    if (silent_ || writing_ || !transport_up_ || session_.output_size() == 0)
+    if (silent_ || writing_ || in_connect_hook_ || !transport_up_ || session_.output_size() == 0)
       return;
     session_.take_output(write_buffer_);
     trace(true, write_buffer_);
@@ -537,7 +543,8 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       return;
     }
     if (!protocol::is_error(p.reason)) {
-      phase_ = phase::connected;
+      const bool goodbye_sent = session_.goodbye_before_connack();
+      phase_ = goodbye_sent ? phase::disconnecting : phase::connected;
       ever_connected_ = true;
       up_ = true;
       up_since_ = clock::now();
@@ -545,6 +552,8 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       transport_->set_write_timeout(write_timeout());
       handler_.on_connack(p);
       handler_.on_connected(p, fell_back_);
+      if (goodbye_sent && phase_ == phase::disconnecting)
+        await_broker_close();
       return;
     }
     if (p.reason == protocol::reason_code::unsupported_protocol_version && !ever_connected_ &&
@@ -637,6 +646,13 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   void disconnect(const protocol::disconnect &request) {
     if (phase_ == phase::closed)
       return;
+    if (in_connect_hook_ && session_.state() == session_state::connecting && !session_.goodbye_before_connack()) {
+      session_.disconnect(request, clock::now());
+      if (session_.goodbye_before_connack()) { // pipelined: the connect timeout runs until CONNACK
+        flush();
+        return;
+      }
+    }
     if (phase_ != phase::connected) {
       finish({close_kind::normal, {}});
       return;
@@ -644,6 +660,11 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     session_.disconnect(request, clock::now());
     phase_ = phase::disconnecting;
     silent_ = false;
+    await_broker_close();
+  }
+
+  // Our DISCONNECT is queued or written: the broker's close ends the client, within linger.
+  void await_broker_close() {
     arm_timer(clock::now() + options_.linger); // bounds the whole goodbye, a stuck write included
     flush();
     if (!writing_)

@@ -92,6 +92,8 @@ void session::start(time_point now, std::string_view auth_method, bytes_view aut
   decoder_.set_version(options_.version);
   decoder_.set_maximum_packet_size(options_.maximum_packet_size);
   out_.clear();
+  forget_early_publishes(); // an earlier attempt's, if connection_closed() was not called
+  goodbye_before_connack_ = false;
   limits_ = negotiated_limits{};
   limits_.keep_alive = options_.keep_alive;
   pingresp_deadline_.reset();
@@ -244,6 +246,7 @@ void session::fail(std::error_code ec, std::string_view detail) {
 
 void session::connection_closed(time_point) {
   state_ = session_state::disconnected;
+  forget_early_publishes(); // no CONNACK success: the broker processed none of them
   pingresp_deadline_.reset();
   pingreq_unanswered_ = false;
   for (const auto &[id, count] : pending_subscribes_) {

@@ -56,10 +56,14 @@ void session::handle_connack(const connack &p, time_point now) {
     limits_.assigned_client_id = *props.assigned_client_identifier;
   state_ = session_state::connected;
   last_sent_ = now;
-  if (p.session_present)
+  if (goodbye_before_connack_)
+    state_ = session_state::closing; // our DISCONNECT is sent: nothing more, no resend behind it
+  else if (p.session_present)
     resend_inflight(now);
   else
     restart_inflight(now);
+  for (outbound_message &m : outbound_)
+    m.before_connack = false; // from now on they are this session's, resent like any other
   handler_.on_connack(p);
 }
 
@@ -241,6 +245,8 @@ void session::handle_auth(const auth &p) {
 void session::resend_inflight(time_point now) {
   request_queued_ = request_queued_ || !outbound_.empty();
   for (outbound_message &m : outbound_) {
+    if (m.before_connack)
+      continue; // sent on this connection already
     if (m.pubrec_received) {
       queue(pubrel{m.packet_id, reason_code::success, {}}, now);
     } else {
@@ -256,6 +262,10 @@ void session::restart_inflight(time_point now) {
   deferred_acks_.clear(); // the broker forgot them: it will neither resend nor expect an acknowledgement
   for (auto it = outbound_.begin(); it != outbound_.end();) {
     const auto next = std::next(it);
+    if (it->before_connack) {
+      it = next; // sent on this connection: the new session has it
+      continue;
+    }
     if (options_.republish_qos1 && it->qos == qos::at_least_once) {
       it->bytes[0] &= static_cast<std::uint8_t>(~0x08); // a first delivery in the new session: DUP 0
       out_.insert(out_.end(), it->bytes.begin(), it->bytes.end());

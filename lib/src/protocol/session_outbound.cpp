@@ -9,7 +9,39 @@ namespace mqtk::protocol {
 
 bool session::can_publish_qos() const noexcept {
   const std::size_t window = std::min<std::size_t>(limits_.receive_maximum, options_.max_inflight);
-  return state_ == session_state::connected && outbound_.size() < window;
+  return (state_ == session_state::connected || accepting_early_publishes()) && outbound_.size() < window;
+}
+
+// Pipelining: a PUBLISH or DISCONNECT may follow CONNECT at once, unless enhanced authentication
+// must finish first [MQTT-3.1.2-30], or a resend of an earlier connection's messages must come first
+// (after the CONNACK says whether the broker kept them) to keep their order.
+bool session::accepting_early_publishes() const noexcept {
+  return options_.publish_before_connack && state_ == session_state::connecting && !auth_enabled_ &&
+         !goodbye_before_connack_ &&
+         std::all_of(outbound_.begin(), outbound_.end(), [](const outbound_message &m) { return m.before_connack; });
+}
+
+void session::forget_early_publishes() {
+  for (auto it = outbound_.begin(); it != outbound_.end();) {
+    const auto next = std::next(it);
+    if (it->before_connack) {
+      ids_.release(it->packet_id);
+      erase_outbound(it);
+    }
+    it = next;
+  }
+}
+
+std::error_code session::limit_refusal(const protocol::publish &message) const {
+  if (message.qos > limits_.maximum_qos)
+    return make_error_code(errc::qos_not_supported);
+  if (message.retain && !limits_.retain_available)
+    return make_error_code(errc::retain_not_supported);
+  protocol::publish sized = message;
+  if (sized.qos != qos::at_most_once && sized.packet_id == 0)
+    sized.packet_id = 1; // any id: the encoded size is the same
+  std::vector<std::uint8_t> encoded;
+  return encode(sized, encoding(), encoded);
 }
 
 std::optional<std::uint16_t> session::outbound_alias_for(std::string_view topic, bool &first_use) {
@@ -28,7 +60,8 @@ std::optional<std::uint16_t> session::outbound_alias_for(std::string_view topic,
 }
 
 send_result session::publish(const protocol::publish &message, time_point now) {
-  if (state_ != session_state::connected)
+  const bool early = state_ != session_state::connected;
+  if (early && !accepting_early_publishes())
     return {make_error_code(errc::not_connected), 0};
   const bool v5 = options_.version == protocol_version::v5;
   if (message.qos > qos::exactly_once)
@@ -72,7 +105,7 @@ send_result session::publish(const protocol::publish &message, time_point now) {
       ids_.release(*id);
       return {ec, 0};
     }
-    outbound_.push_back({*id, copy.qos, false, scratch_});
+    outbound_.push_back({*id, copy.qos, false, early, scratch_});
     outbound_index_.emplace(*id, std::prev(outbound_.end()));
     request_queued_ = true;
   }
@@ -172,10 +205,15 @@ std::error_code session::send_auth(const protocol::auth &request, time_point now
 }
 
 void session::disconnect(const protocol::disconnect &request, time_point now) {
-  if (state_ == session_state::connected) {
+  const bool early = options_.publish_before_connack && state_ == session_state::connecting && !auth_enabled_;
+  if (state_ == session_state::connected || (early && !goodbye_before_connack_)) {
     queue(request, now);
     if (options_.version == protocol_version::v5 && request.props.session_expiry_interval)
       options_.session_expiry = *request.props.session_expiry_interval;
+  }
+  if (early) {
+    goodbye_before_connack_ = true; // the CONNACK still tells whether the broker took the connection
+    return;
   }
   if (state_ != session_state::disconnected)
     state_ = session_state::closing;

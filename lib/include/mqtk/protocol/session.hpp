@@ -50,6 +50,8 @@ struct session_options {
                                             // UNSUBSCRIBE may wait for the broker's next acknowledgement,
                                             // counted once our output is written; 0: no limit
   bool defer_inbound_acks = false;          // inbound QoS 1/2: PUBACK/PUBREC only from acknowledge_inbound()
+  bool publish_before_connack = false;      // publish() and disconnect() also while CONNACK is awaited
+                                            // (pipelining, MQTT 5.0 §3.1.4: never with enhanced auth)
 };
 
 // What the broker granted in CONNACK, with the defaults the spec gives for absent properties.
@@ -125,7 +127,15 @@ public:
   // Errors: not_connected, would_block (in-flight window full), invalid_argument (bad topic, QoS over 2,
   // property the version cannot carry); refused by the broker's CONNACK limits: qos_not_supported,
   // retain_not_supported, topic_alias_above_maximum, packet_too_large (its Maximum Packet Size).
+  // With publish_before_connack it is also accepted while connecting (no enhanced authentication,
+  // nothing in flight from an earlier connection), unchecked against limits not yet known: check
+  // limit_refusal() once connected. Such a message belongs to its connection: if that ends without
+  // CONNACK success the broker processed none of it [MQTT-3.1.4-6], so the session forgets it (its
+  // packet id is free, no on_lost) and the caller sends it again on the next connection.
   send_result publish(const protocol::publish &message, time_point now);
+  // The error publish() would give message under the broker's CONNACK limits (qos_not_supported,
+  // retain_not_supported, packet_too_large), or none: for a message sent before CONNACK.
+  std::error_code limit_refusal(const protocol::publish &message) const;
   // True when a QoS 1/2 publish would not get would_block.
   bool can_publish_qos() const noexcept;
   // Queues a SUBSCRIBE; its packet_id field is ignored and one is assigned.
@@ -134,8 +144,12 @@ public:
   send_result unsubscribe(const protocol::unsubscribe &request, time_point now);
   // Queues an AUTH (5.0 enhanced authentication).
   std::error_code send_auth(const protocol::auth &request, time_point now);
-  // Queues DISCONNECT with a reason (properties 5.0 only) and enters closing.
+  // Queues DISCONNECT with a reason (properties 5.0 only) and enters closing. While connecting with
+  // publish_before_connack (no enhanced authentication) it is queued too and the session still takes
+  // the CONNACK, then enters closing; otherwise nothing is sent.
   void disconnect(const protocol::disconnect &request, time_point now);
+  // True when disconnect() queued a DISCONNECT while the CONNACK was still awaited.
+  bool goodbye_before_connack() const noexcept { return goodbye_before_connack_; }
   // With defer_inbound_acks: the caller has handled inbound QoS 1/2 packet_id; queues its PUBACK
   // (QoS 1) or PUBREC (QoS 2). While disconnected the acknowledgement waits for the broker's resend
   // of that id after a reconnect with session present. invalid_argument: the id is not awaiting one
@@ -216,6 +230,9 @@ private:
   bool started_before_ = false;
   bool auth_enabled_ = false;
   bool clean_start_sent_ = true;
+  bool goodbye_before_connack_ = false; // disconnect() while connecting: closing once CONNACK came
+  bool accepting_early_publishes() const noexcept;
+  void forget_early_publishes();
 
   // Keepalive: a PINGREQ is due once nothing was sent, or nothing was received, for the interval
   // (a QoS 0 publisher that only sends still finds out that its broker went silent).
@@ -240,6 +257,7 @@ private:
     std::uint16_t packet_id;
     enum qos qos;
     bool pubrec_received; // QoS 2: PUBREL sent, waiting for PUBCOMP
+    bool before_connack;  // sent while the current connection's CONNACK was awaited
     std::vector<std::uint8_t> bytes; // PUBLISH as first encoded, without topic alias
   };
   using outbound_list = std::list<outbound_message>;
