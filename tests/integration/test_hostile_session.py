@@ -206,27 +206,35 @@ class ConnackLimits(unittest.TestCase):
         self.assertIn(b"assigned_client_identifier='broker-chosen'", r.stderr)
 
     def pub_refused(self, connack, *args):
-        seen = []
-        with sb.ScriptedBroker(serve(connack, seen)) as broker:
-            r = run("mqtk-pub", *broker.client_args(), "-t", "lim", *args)
-        broker.check()
-        self.assertEqual(seen, [])  # nothing was sent
-        self.assertEqual(r.status, 6, r)
-        lines = r.stderr.decode().splitlines()
-        self.assertEqual(len(lines), 1, r.stderr)
-        return lines[0]
+        """The stderr lines of a refused publish: with --no-pipeline (nothing sent) and without
+        (the message went with CONNECT, before the CONNACK named the limit); exit 6 either way."""
+        lines = []
+        for pipelined in (False, True):
+            seen = []
+            with sb.ScriptedBroker(serve(connack, seen)) as broker:
+                r = run("mqtk-pub", *broker.client_args(), "-t", "lim", *args,
+                        *([] if pipelined else ["--no-pipeline"]))
+            broker.check()
+            self.assertEqual(len(seen), 1 if pipelined else 0)
+            self.assertEqual(r.status, 6, r)
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+            lines.append(r.stderr.decode().strip())
+        self.assertIn("message 1 on 'lim' not sent: ", lines[0])
+        self.assertIn("message 1 on 'lim' refused: ", lines[1])
+        self.assertIn("(the CONNACK said so after the message was sent with CONNECT)", lines[1])
+        return lines
 
     def test_pub_maximum_qos(self):
-        line = self.pub_refused(connack_props(b"\x24\x00"), "-m", "x", "-q", "1")
-        self.assertIn("message 1 on 'lim' not sent: the broker's CONNACK limits: maximum QoS 0", line)
+        for line in self.pub_refused(connack_props(b"\x24\x00"), "-m", "x", "-q", "1"):
+            self.assertIn("the broker's CONNACK limits: maximum QoS 0", line)
 
     def test_pub_retain_unavailable(self):
-        line = self.pub_refused(connack_props(b"\x25\x00"), "-m", "x", "-r")
-        self.assertIn("the broker's CONNACK limits: retain unavailable", line)
+        for line in self.pub_refused(connack_props(b"\x25\x00"), "-m", "x", "-r"):
+            self.assertIn("the broker's CONNACK limits: retain unavailable", line)
 
     def test_pub_maximum_packet_size(self):
-        line = self.pub_refused(connack_props(b"\x27" + u32(64)), "-m", "x" * 200, "-q", "1")
-        self.assertIn("the broker's CONNACK limits: maximum packet size 64", line)
+        for line in self.pub_refused(connack_props(b"\x27" + u32(64)), "-m", "x" * 200, "-q", "1"):
+            self.assertIn("the broker's CONNACK limits: maximum packet size 64", line)
 
     def test_bench_maximum_qos(self):
         with sb.ScriptedBroker(serve(connack_props(b"\x24\x00"))) as broker:
