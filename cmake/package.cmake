@@ -49,8 +49,12 @@ set(MQTK_BUILD_TESTS OFF)
 if(NOT CMAKE_BUILD_TYPE STREQUAL "RelWithDebInfo")
   message(WARNING "MQTK_PACKAGE: configure with -DCMAKE_BUILD_TYPE=RelWithDebInfo (scripts/package does)")
 endif()
+# The libm functions the tools call are wrapped (apps/multicall/libm_wrap.cpp), so with --as-needed
+# libm.so.6 is not loaded at start; scripts/package checks that it is not needed.
+set(MQTK_LIBM_WRAPPED ceil round llround ldexp log10 pow)
+list(TRANSFORM MQTK_LIBM_WRAPPED PREPEND "-Wl,--wrap=" OUTPUT_VARIABLE MQTK_LIBM_WRAP_OPTIONS)
 set(MQTK_PACKAGE_LINK_OPTIONS -static-libstdc++ -static-libgcc -Wl,--gc-sections -Wl,--as-needed
-    -Wl,-z,relro)
+    -Wl,-z,relro ${MQTK_LIBM_WRAP_OPTIONS})
 
 # mqtk_register_tool(NAME LIBRARY): NAME (mqtk-pub) is one of the multi-call executable's tools;
 # LIBRARY holds everything of it but main.cpp.
@@ -100,7 +104,8 @@ macro(mqtk_package_finish)
       message(FATAL_ERROR "${tool} is built but not in apps/multicall/tools.inc: add its MQTK_TOOL line")
     endif()
   endforeach()
-  add_executable(mqtk ${PROJECT_SOURCE_DIR}/apps/multicall/multicall_main.cpp)
+  add_executable(mqtk ${PROJECT_SOURCE_DIR}/apps/multicall/multicall_main.cpp
+                      ${PROJECT_SOURCE_DIR}/apps/multicall/libm_wrap.cpp)
   target_link_libraries(mqtk PRIVATE ${tool_libraries} mqtk_warnings)
   target_link_options(mqtk PRIVATE ${MQTK_PACKAGE_LINK_OPTIONS})
   set_target_properties(mqtk PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/apps/multicall)

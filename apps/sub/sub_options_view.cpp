@@ -4,9 +4,28 @@
 
 #include <CLI/CLI.hpp>
 
-#include <charconv>
+#include <cctype>
+#include <cstdlib>
 
 namespace mqtk::apps::sub {
+
+namespace {
+
+// text as a plain decimal number ("2", "0.5", "1e-2"): no sign, space, hex, inf or nan. std::strtod
+// in the C locale the tools run in (std::from_chars for double would make the packaged executable
+// load libm for its fesetround: apps/multicall/libm_wrap.cpp).
+bool parse_decimal(const std::string &text, double &value) {
+  if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.'))
+    return false;
+  for (const char c : text)
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+')
+      return false;
+  char *end = nullptr;
+  value = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size();
+}
+
+} // namespace
 
 void add_view_options(CLI::App &app, view_options &o) {
   const char *group = "Output";
@@ -29,8 +48,7 @@ std::string resolve_view_options(const CLI::App &app, view_options &o, output_mo
     if (!o.rate_given.empty() && !o.rate_given.front().empty()) {
       const std::string &text = o.rate_given.front();
       double seconds = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-      if (error != std::errc() || end != text.data() + text.size() || !(seconds >= 0.01 && seconds <= 86400))
+      if (!parse_decimal(text, seconds) || !(seconds >= 0.01 && seconds <= 86400))
         return "--message-rate '" + text + "' is not a number of seconds from 0.01 to 86400";
       o.rate_interval = seconds;
     }
