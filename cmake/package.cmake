@@ -44,7 +44,7 @@ set(MQTK_BUILD_TESTS OFF)
 # Compiled exactly as the normal RelWithDebInfo build (-O2 -g, stripped when packaged), so the two
 # share ccache's objects: only the dlopen trampolines and build_info.cpp differ. Hardening at link
 # time: PIE and read-only relocations (-z relro, Debian's default). Not immediate binding (-z now,
-# lintian's info tag hardening-no-bindnow): binding all ~290 libc and libm symbols at start cost 2.4 to
+# lintian's info tag hardening-no-bindnow): binding all ~290 libc and (then) libm symbols at start cost 2.4 to
 # 4.3% of a one-shot publish against lazy binding, interleaved runs (docs/performance.md).
 if(NOT CMAKE_BUILD_TYPE STREQUAL "RelWithDebInfo")
   message(WARNING "MQTK_PACKAGE: configure with -DCMAKE_BUILD_TYPE=RelWithDebInfo (scripts/package does)")
