@@ -4,6 +4,10 @@ they would without pipelining. Against mosquitto, aedes (3.1.1 only) and scripte
 
 import json
 import re
+import signal
+import subprocess
+import threading
+import time
 import unittest
 
 import mqtk_testlib as t
@@ -89,7 +93,8 @@ class AedesFallback(unittest.TestCase):
 
     def test_each_qos_arrives_once_after_the_fallback(self):
         for qos in ("0", "1", "2"):
-            bg = t.start_mosquitto_sub([*self.broker.client_args(), "-t", f"fb/{qos}", "-v", "-W", "3"])
+            # Two messages: ours, then a sentinel sent after mqtk-pub ended; a duplicate would come between.
+            bg = t.start_mosquitto_sub([*self.broker.client_args(), "-t", f"fb/{qos}", "-v", "-C", "2", "-W", "20"])
             self.addCleanup(bg.kill)
             self.broker.wait_log(rf"subscribe \S+ fb/{qos} ", timeout=10)
             r = t.run_tool(["mqtk-pub", *self.broker.client_args(), "-d", "-t", f"fb/{qos}", "-m", qos, "-q", qos],
@@ -97,7 +102,8 @@ class AedesFallback(unittest.TestCase):
             self.assertEqual(r.status, 0, r)
             self.assertIn(b"retrying with MQTT 3.1.1", r.stderr)
             self.assertEqual(trace(r.stderr).count((b"->", b"PUBLISH")), 2, r.stderr)
-            self.assertEqual(bg.wait(10).stdout, f"fb/{qos} {qos}\n".encode())
+            self.assertEqual(t.mosquitto_pub([*self.broker.client_args(), "-t", f"fb/{qos}", "-m", "end"]).status, 0)
+            self.assertEqual(bg.wait(25).stdout, f"fb/{qos} {qos}\nfb/{qos} end\n".encode())
 
 
 class ScriptedRefusal(unittest.TestCase):
@@ -136,6 +142,30 @@ class ScriptedRefusal(unittest.TestCase):
         self.assertEqual(r.status, 3, r)
         self.assertIn(b"no CONNACK within the connect timeout", r.stderr)
         self.assertEqual(r.stdout, b"")
+
+    def test_sigint_before_the_connack_ends_at_once(self):
+        sent = threading.Event()
+
+        def script(conn):
+            conn.expect(sb.CONNECT)
+            conn.expect(sb.PUBLISH)
+            sent.set()
+            conn.wait_closed(20)
+
+        for qos in ("0", "1"):
+            sent.clear()
+            with sb.ScriptedBroker(script) as broker:
+                p = subprocess.Popen([t.find_tool("mqtk-pub"), *broker.client_args(), "-t", "pl/i", "-m", "x", "-q", qos,
+                                      "--connect-timeout", "20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=t.tool_env())
+                self.addCleanup(p.kill)
+                self.assertTrue(sent.wait(10))
+                asked = time.monotonic()
+                p.send_signal(signal.SIGINT)
+                _, err = p.communicate(timeout=10)
+                self.assertLess(time.monotonic() - asked, 5)
+            self.assertEqual(p.returncode, 130, err)
+            self.assertNotIn(b"not acknowledged", err)  # never accepted: not sent, as without pipelining
 
 
 if __name__ == "__main__":
