@@ -122,10 +122,11 @@ public:
   }
 
   // ---- client events -------------------------------------------------------------------------
-  // Pipelining: a single small message goes out in CONNECT's write, and at QoS 0 the DISCONNECT
-  // too, so a one-shot publish waits for the broker once (QoS 0) or twice (QoS 1 and 2), not 2 or 3
-  // times. It counts as sent once the CONNACK accepted the connection; before that a new attempt
-  // (the 3.1.1 fallback) sends it again.
+  // Pipelining: a single small message goes out in CONNECT's write, so a QoS 1/2 one-shot publish
+  // waits for the broker twice, not three times. It counts as sent once the CONNACK accepted the
+  // connection; before that a new attempt (the 3.1.1 fallback) sends it again. The DISCONNECT waits
+  // for the CONNACK: aedes dropped about half of the QoS 0 messages that had a DISCONNECT behind
+  // them in CONNECT's write (24 of 50), none without.
   void on_connect_queued() override {
     forget_early();
     if (!pipelined() || source_started_ ||
@@ -137,8 +138,6 @@ public:
     if (!sent)
       return;
     early_sent_ = true;
-    if (single_.qos == protocol::qos::at_most_once)
-      client_.disconnect(goodbye());
   }
 
   void on_connected(const protocol::connack &, bool fell_back) override {

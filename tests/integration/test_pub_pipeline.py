@@ -1,4 +1,4 @@
-"""mqtk-pub's pipelining: a single message goes out with CONNECT (at QoS 0 the DISCONNECT too), and
+"""mqtk-pub's pipelining: a single message goes out with CONNECT (the DISCONNECT after the CONNACK), and
 the CONNACK still decides: a refusal, a 3.1.1 fallback and the CONNACK's limits end the run as
 they would without pipelining. Against mosquitto, aedes (3.1.1 only) and scripted brokers."""
 
@@ -35,12 +35,12 @@ class Mosquitto(unittest.TestCase):
         self.broker.wait_log(r"Received SUBSCRIBE", timeout=10)
         return bg
 
-    def test_qos0_publish_and_disconnect_go_before_the_connack(self):
+    def test_qos0_publish_goes_before_the_connack_and_disconnect_after_it(self):
         bg = self.subscriber("pl/0", 1)
         r = self.pub("-t", "pl/0", "-m", "zero", "--json")
         self.assertEqual(r.status, 0, r)
-        self.assertEqual(trace(r.stderr)[:4], [(b"->", b"CONNECT"), (b"->", b"PUBLISH"), (b"->", b"DISCONNECT"),
-                                               (b"<-", b"CONNACK")])
+        self.assertEqual(trace(r.stderr), [(b"->", b"CONNECT"), (b"->", b"PUBLISH"), (b"<-", b"CONNACK"),
+                                           (b"->", b"DISCONNECT")])
         self.assertEqual(json.loads(r.stdout)["sequence"], 1)
         self.assertEqual(bg.wait(10).stdout, b"pl/0 zero\n")
 
@@ -92,18 +92,24 @@ class AedesFallback(unittest.TestCase):
         self.broker = t.use_broker(self, t.Aedes(websockets=False))
 
     def test_each_qos_arrives_once_after_the_fallback(self):
+        # Five runs per QoS: aedes dropped about half of the QoS 0 messages that had a DISCONNECT
+        # behind them in CONNECT's write, so five runs catch that with 97% certainty.
+        runs = 5
         for qos in ("0", "1", "2"):
-            # Two messages: ours, then a sentinel sent after mqtk-pub ended; a duplicate would come between.
-            bg = t.start_mosquitto_sub([*self.broker.client_args(), "-t", f"fb/{qos}", "-v", "-C", "2", "-W", "20"])
+            # Our messages, then a sentinel sent after the last run ended; a duplicate would come between.
+            bg = t.start_mosquitto_sub([*self.broker.client_args(), "-t", f"fb/{qos}", "-v", "-C", str(runs + 1),
+                                        "-W", "20"])
             self.addCleanup(bg.kill)
             self.broker.wait_log(rf"subscribe \S+ fb/{qos} ", timeout=10)
-            r = t.run_tool(["mqtk-pub", *self.broker.client_args(), "-d", "-t", f"fb/{qos}", "-m", qos, "-q", qos],
-                           timeout=TIMEOUT)
-            self.assertEqual(r.status, 0, r)
-            self.assertIn(b"retrying with MQTT 3.1.1", r.stderr)
-            self.assertEqual(trace(r.stderr).count((b"->", b"PUBLISH")), 2, r.stderr)
+            for run in range(runs):
+                r = t.run_tool(["mqtk-pub", *self.broker.client_args(), "-d", "-t", f"fb/{qos}", "-m", f"{qos}.{run}",
+                                "-q", qos], timeout=TIMEOUT)
+                self.assertEqual(r.status, 0, r)
+                self.assertIn(b"retrying with MQTT 3.1.1", r.stderr)
+                self.assertEqual(trace(r.stderr).count((b"->", b"PUBLISH")), 2, r.stderr)
             self.assertEqual(t.mosquitto_pub([*self.broker.client_args(), "-t", f"fb/{qos}", "-m", "end"]).status, 0)
-            self.assertEqual(bg.wait(25).stdout, f"fb/{qos} {qos}\nfb/{qos} end\n".encode())
+            expected = "".join(f"fb/{qos} {qos}.{run}\n" for run in range(runs)) + f"fb/{qos} end\n"
+            self.assertEqual(bg.wait(25).stdout, expected.encode())
 
 
 class ScriptedRefusal(unittest.TestCase):
@@ -132,7 +138,6 @@ class ScriptedRefusal(unittest.TestCase):
         def script(conn):
             conn.expect(sb.CONNECT)
             conn.expect(sb.PUBLISH)
-            conn.expect(sb.DISCONNECT)
             conn.wait_closed(10)
 
         with sb.ScriptedBroker(script) as broker:
