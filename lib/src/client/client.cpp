@@ -543,8 +543,7 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       return;
     }
     if (!protocol::is_error(p.reason)) {
-      const bool goodbye_sent = session_.goodbye_before_connack();
-      phase_ = goodbye_sent ? phase::disconnecting : phase::connected;
+      phase_ = phase::connected;
       ever_connected_ = true;
       up_ = true;
       up_since_ = clock::now();
@@ -552,8 +551,6 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
       transport_->set_write_timeout(write_timeout());
       handler_.on_connack(p);
       handler_.on_connected(p, fell_back_);
-      if (goodbye_sent && phase_ == phase::disconnecting)
-        await_broker_close();
       return;
     }
     if (p.reason == protocol::reason_code::unsupported_protocol_version && !ever_connected_ &&
@@ -646,13 +643,6 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
   void disconnect(const protocol::disconnect &request) {
     if (phase_ == phase::closed)
       return;
-    if (in_connect_hook_ && session_.state() == session_state::connecting && !session_.goodbye_before_connack()) {
-      session_.disconnect(request, clock::now());
-      if (session_.goodbye_before_connack()) { // pipelined: the connect timeout runs until CONNACK
-        flush();
-        return;
-      }
-    }
     if (phase_ != phase::connected) {
       finish({close_kind::normal, {}});
       return;
@@ -660,11 +650,6 @@ struct client::impl final : net::transport_handler, protocol::session_handler {
     session_.disconnect(request, clock::now());
     phase_ = phase::disconnecting;
     silent_ = false;
-    await_broker_close();
-  }
-
-  // Our DISCONNECT is queued or written: the broker's close ends the client, within linger.
-  void await_broker_close() {
     arm_timer(clock::now() + options_.linger); // bounds the whole goodbye, a stuck write included
     flush();
     if (!writing_)

@@ -93,7 +93,6 @@ void session::start(time_point now, std::string_view auth_method, bytes_view aut
   decoder_.set_maximum_packet_size(options_.maximum_packet_size);
   out_.clear();
   forget_early_publishes(); // an earlier attempt's, if connection_closed() was not called
-  goodbye_before_connack_ = false;
   limits_ = negotiated_limits{};
   limits_.keep_alive = options_.keep_alive;
   pingresp_deadline_.reset();

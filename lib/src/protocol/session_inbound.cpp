@@ -56,9 +56,7 @@ void session::handle_connack(const connack &p, time_point now) {
     limits_.assigned_client_id = *props.assigned_client_identifier;
   state_ = session_state::connected;
   last_sent_ = now;
-  if (goodbye_before_connack_)
-    state_ = session_state::closing; // our DISCONNECT is sent: nothing more, no resend behind it
-  else if (p.session_present)
+  if (p.session_present)
     resend_inflight(now);
   else
     restart_inflight(now);

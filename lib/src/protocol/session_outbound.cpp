@@ -12,12 +12,11 @@ bool session::can_publish_qos() const noexcept {
   return (state_ == session_state::connected || accepting_early_publishes()) && outbound_.size() < window;
 }
 
-// Pipelining: a PUBLISH or DISCONNECT may follow CONNECT at once, unless enhanced authentication
+// Pipelining: a PUBLISH may follow CONNECT at once, unless enhanced authentication
 // must finish first [MQTT-3.1.2-30], or a resend of an earlier connection's messages must come first
 // (after the CONNACK says whether the broker kept them) to keep their order.
 bool session::accepting_early_publishes() const noexcept {
   return options_.publish_before_connack && state_ == session_state::connecting && !auth_enabled_ &&
-         !goodbye_before_connack_ &&
          std::all_of(outbound_.begin(), outbound_.end(), [](const outbound_message &m) { return m.before_connack; });
 }
 
@@ -205,15 +204,10 @@ std::error_code session::send_auth(const protocol::auth &request, time_point now
 }
 
 void session::disconnect(const protocol::disconnect &request, time_point now) {
-  const bool early = options_.publish_before_connack && state_ == session_state::connecting && !auth_enabled_;
-  if (state_ == session_state::connected || (early && !goodbye_before_connack_)) {
+  if (state_ == session_state::connected) {
     queue(request, now);
     if (options_.version == protocol_version::v5 && request.props.session_expiry_interval)
       options_.session_expiry = *request.props.session_expiry_interval;
-  }
-  if (early) {
-    goodbye_before_connack_ = true; // the CONNACK still tells whether the broker took the connection
-    return;
   }
   if (state_ != session_state::disconnected)
     state_ = session_state::closing;

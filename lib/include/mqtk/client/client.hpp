@@ -53,12 +53,11 @@ struct client_options {
 class client_handler : public protocol::session_handler {
 public:
   // A new connection's CONNECT is queued and not yet written. With
-  // session_options::publish_before_connack, what publish() and disconnect() queue now goes out in
-  // the same write (pipelining); a connection that ends before CONNACK success has delivered none of
+  // session_options::publish_before_connack, what publish() queues now goes out in the same write
+  // (pipelining); a connection that ends before CONNACK success has delivered none of
   // it, and the next attempt (a 3.1.1 fallback) calls this again.
   virtual void on_connect_queued() {}
   // The connection is up (CONNACK success). fell_back is true when 5.0 was refused and 3.1.1 used.
-  // After a disconnect() from on_connect_queued() the client is already ending (connected() false).
   virtual void on_connected(const protocol::connack &, bool /*fell_back*/) {}
   // An established connection was lost; a reconnect follows after delay unless on_closed comes.
   virtual void on_connection_lost(std::string_view /*message*/, std::chrono::milliseconds /*delay*/) {}
@@ -99,10 +98,7 @@ public:
   // protocol::session::release_inbound: packet_id is left unacknowledged, for the broker to resend.
   std::error_code release_inbound(std::uint16_t packet_id);
   // Sends DISCONNECT, waits for the broker to close, then on_closed(normal); after linger it closes
-  // anyway (a write the broker does not take is abandoned). Before CONNACK it closes at once, except
-  // from on_connect_queued() with publish_before_connack (no enhanced authentication): then the
-  // DISCONNECT follows CONNECT, and the CONNACK still decides (a refusal ends the client as refused; the wait for the broker's
-  // close starts after CONNACK success).
+  // anyway (a write the broker does not take is abandoned).
   void disconnect(const protocol::disconnect &request = {});
   // Closes the socket without DISCONNECT (the broker publishes the will), then on_closed(normal).
   void abort();

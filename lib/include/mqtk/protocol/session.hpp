@@ -50,7 +50,7 @@ struct session_options {
                                             // UNSUBSCRIBE may wait for the broker's next acknowledgement,
                                             // counted once our output is written; 0: no limit
   bool defer_inbound_acks = false;          // inbound QoS 1/2: PUBACK/PUBREC only from acknowledge_inbound()
-  bool publish_before_connack = false;      // publish() and disconnect() also while CONNACK is awaited
+  bool publish_before_connack = false;      // publish() also while CONNACK is awaited
                                             // (pipelining, MQTT 5.0 §3.1.4: never with enhanced auth)
 };
 
@@ -144,12 +144,8 @@ public:
   send_result unsubscribe(const protocol::unsubscribe &request, time_point now);
   // Queues an AUTH (5.0 enhanced authentication).
   std::error_code send_auth(const protocol::auth &request, time_point now);
-  // Queues DISCONNECT with a reason (properties 5.0 only) and enters closing. While connecting with
-  // publish_before_connack (no enhanced authentication) it is queued too and the session still takes
-  // the CONNACK, then enters closing; otherwise nothing is sent.
+  // Queues DISCONNECT with a reason (properties 5.0 only) and enters closing.
   void disconnect(const protocol::disconnect &request, time_point now);
-  // True when disconnect() queued a DISCONNECT while the CONNACK was still awaited.
-  bool goodbye_before_connack() const noexcept { return goodbye_before_connack_; }
   // With defer_inbound_acks: the caller has handled inbound QoS 1/2 packet_id; queues its PUBACK
   // (QoS 1) or PUBREC (QoS 2). While disconnected the acknowledgement waits for the broker's resend
   // of that id after a reconnect with session present. invalid_argument: the id is not awaiting one
@@ -230,7 +226,6 @@ private:
   bool started_before_ = false;
   bool auth_enabled_ = false;
   bool clean_start_sent_ = true;
-  bool goodbye_before_connack_ = false; // disconnect() while connecting: closing once CONNACK came
   bool accepting_early_publishes() const noexcept;
   void forget_early_publishes();
 
