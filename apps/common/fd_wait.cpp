@@ -100,6 +100,11 @@ void fd_wait::writable(std::function<void()> fn) {
     impl_->arm(EPOLLOUT, std::move(fn));
 }
 
+void fd_wait::readable(std::function<void()> fn) {
+  if (impl_->usable)
+    impl_->arm(EPOLLIN, std::move(fn));
+}
+
 void fd_wait::closed(std::function<void()> fn) {
   if (impl_->usable)
     impl_->arm(0, std::move(fn)); // EPOLLERR and EPOLLHUP are always reported

@@ -24,6 +24,9 @@ public:
   // Calls fn once, from the loop, when fd is writable or reports an error or hang-up (a write then
   // tells which). Replaces a pending wait.
   void writable(std::function<void()> fn);
+  // Calls fn once, from the loop, when fd has input, has reached its end, or reports an error or
+  // hang-up (a read then tells which). Replaces a pending wait.
+  void readable(std::function<void()> fn);
   // Calls fn once, from the loop, when fd reports an error or hang-up (the reader of a pipe or
   // socket closed). Replaces a pending wait.
   void closed(std::function<void()> fn);

@@ -1,16 +1,19 @@
 #include "common/runtime.hpp"
 
 #include "common/diagnostics.hpp"
+#include "common/fd_wait.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 
@@ -112,9 +115,9 @@ void runtime::timer::cancel() {
 }
 
 struct line_reader::impl {
-  impl(runtime &rt, std::size_t max) : io(rt.io()), stream(rt.io()), max_line(max) {}
+  impl(runtime &rt, std::size_t max) : io(rt.io()), wait(rt, STDIN_FILENO), max_line(max) {}
   boost::asio::io_context &io;
-  boost::asio::posix::stream_descriptor stream;
+  fd_wait wait; // readiness without touching stdin's flags (an Asio descriptor sets O_NONBLOCK)
   std::size_t max_line;
   bool use_async = false;
   bool paused = false;
@@ -180,6 +183,32 @@ struct line_reader::impl {
   }
   bool ended_after_resume = false;
 
+  // stdin is ready: reads no more than it holds (FIONREAD), so the blocking read returns at once.
+  void read_ready() {
+    int available = 0;
+    std::size_t want = sizeof chunk;
+    if (::ioctl(STDIN_FILENO, FIONREAD, &available) == 0 && available > 0)
+      want = std::min(want, static_cast<std::size_t>(available));
+    const ssize_t n = ::read(STDIN_FILENO, chunk, want);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pump(); // O_NONBLOCK set by another process, or a signal: wait again
+      return;
+    }
+    if (n <= 0) {
+      const std::string error = n < 0 ? std::string("cannot read stdin: ") + std::strerror(errno) : std::string();
+      if (!deliver())
+        return;
+      if (!error.empty()) {
+        finish(error);
+        return;
+      }
+      at_eof();
+      return;
+    }
+    buffer.append(chunk, static_cast<std::size_t>(n));
+    pump();
+  }
+
   void pump() {
     if (paused || ended || reading)
       return;
@@ -191,21 +220,9 @@ struct line_reader::impl {
     }
     if (use_async) {
       reading = true;
-      stream.async_read_some(boost::asio::buffer(chunk), [this](const boost::system::error_code &ec, std::size_t n) {
+      wait.readable([this] {
         reading = false;
-        if (n > 0)
-          buffer.append(chunk, n);
-        if (ec == boost::asio::error::eof || (ec && n == 0)) {
-          if (!deliver())
-            return;
-          if (ec != boost::asio::error::eof) {
-            finish("cannot read stdin: " + ec.message());
-            return;
-          }
-          at_eof();
-          return;
-        }
-        pump();
+        read_ready();
       });
       return;
     }
@@ -225,13 +242,7 @@ struct line_reader::impl {
 
 line_reader::line_reader(runtime &rt, std::size_t max_line) : impl_(std::make_unique<impl>(rt, max_line)) {}
 
-line_reader::~line_reader() {
-  if (impl_->use_async) {
-    boost::system::error_code ignored;
-    impl_->stream.cancel(ignored);
-    impl_->stream.release();
-  }
-}
+line_reader::~line_reader() = default;
 
 void line_reader::start(std::function<bool(std::string_view)> on_line, std::function<void(const std::string &)> on_end) {
   impl_->on_line = std::move(on_line);
@@ -241,11 +252,7 @@ void line_reader::start(std::function<bool(std::string_view)> on_line, std::func
   impl_->scan_from = 0;
   struct stat st{};
   const bool regular = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
-  if (!regular) {
-    boost::system::error_code ec;
-    impl_->stream.assign(STDIN_FILENO, ec);
-    impl_->use_async = !ec;
-  }
+  impl_->use_async = !regular && impl_->wait.usable();
   boost::asio::post(impl_->io, [this] { impl_->pump(); });
 }
 

@@ -55,7 +55,8 @@ private:
 };
 
 // Reads stdin line by line without blocking the loop (pipes and terminals) or synchronously in
-// chunks (regular files). Lines are delivered without their '\n' (and '\r' before it).
+// chunks (regular files). Lines are delivered without their '\n' (and '\r' before it). It never sets
+// O_NONBLOCK on stdin: that flag would stay on the terminal or pipe the shell shares.
 class line_reader {
 public:
   // A reader on rt's loop; max_line bounds one line (longer lines are an error).

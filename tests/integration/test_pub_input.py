@@ -4,6 +4,7 @@ unreadable -f files, --jsonl lines without a topic, --rate as a true per-second 
 
 import json
 import os
+import subprocess
 import tempfile
 import time
 import unittest
@@ -153,6 +154,36 @@ class JsonLinesTopic(unittest.TestCase):
         r = t.run_tool(["mqtk-pub", *self.broker.client_args(), "--jsonl"], input='{"payload":"x"}\n', timeout=15)
         self.assertEqual(r.status, 2, r.stderr)
         self.assertEqual(r.stderr, b"mqtk-pub: line 1: topic is missing (give it in the line or with -t)\n")
+
+
+class SharedStdin(unittest.TestCase):
+    """mqtk-pub -l reading a pipe (or terminal) it shares with its parent never sets O_NONBLOCK on
+    it: that flag belongs to the open file description and would stay after mqtk-pub exits, making
+    the next reader of the same terminal or pipe fail with EAGAIN."""
+
+    def setUp(self):
+        self.broker = t.use_broker(self, t.Mosquitto())
+
+    def test_lines_published_and_stdin_left_blocking(self):
+        bg = t.start_mosquitto_sub([*self.broker.client_args(), "-t", "shared/in", "-C", "2"])
+        self.addCleanup(bg.kill)
+        self.broker.wait_log(r"Received SUBSCRIBE", timeout=10)
+        read_end, write_end = os.pipe()
+        self.addCleanup(os.close, read_end)
+        with open(write_end, "wb", buffering=0) as writer:
+            p = subprocess.Popen([t.find_tool("mqtk-pub"), *self.broker.client_args(), "-t", "shared/in", "-l",
+                                  "-q", "1"], stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 env=t.tool_env())
+            self.addCleanup(p.kill)
+            writer.write(b"one\n")
+            self.broker.wait_log(r"Received PUBLISH from .*shared/in", timeout=10)
+            time.sleep(0.2)  # mqtk-pub is now waiting for the next line
+            self.assertTrue(os.get_blocking(read_end), "mqtk-pub set O_NONBLOCK on the shared stdin")
+            writer.write(b"two\n")
+        _, err = p.communicate(timeout=15)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(bg.wait(10).stdout, b"one\ntwo\n")
+        self.assertTrue(os.get_blocking(read_end), "O_NONBLOCK left on stdin after mqtk-pub exited")
 
 
 class RateLimit(unittest.TestCase):
