@@ -6,6 +6,7 @@ forever), and --reconnect-timeout bounding the whole time spent reconnecting."""
 import os
 import re
 import signal
+import subprocess
 import tempfile
 import threading
 import time
@@ -215,11 +216,16 @@ class ReconnectTimeout(unittest.TestCase):
         self.assertGreaterEqual(err.count("reconnecting in"), 2, err)
 
     def test_pub_qos0_stream_gives_up_although_every_reconnect_gets_a_connack(self):
-        with ScriptedBroker(connack_then_close) as broker:
+        # An endless stream (`yes`): a fixed number of lines can all be written into the socket
+        # buffers within the moments each connection lasts, and the stream then ends before the
+        # timeout does.
+        with ScriptedBroker(connack_then_close) as broker, \
+                subprocess.Popen(["yes", "a"], stdout=subprocess.PIPE) as lines:
             started = time.monotonic()
             r = t.run_tool(["mqtk-pub", *broker.client_args(), "-t", "r/t", "-l", "--reconnect-timeout", "2"],
-                           input=b"a\n" * 100000, timeout=20)
+                           stdin=lines.stdout, timeout=20)
             elapsed = time.monotonic() - started
+            lines.kill()
         err = r.stderr.decode()
         self.assertIn(r.status, (3, 7), err)  # 7 when a line was read but could not be sent
         self.assertLess(elapsed, 6, err)

@@ -113,16 +113,17 @@ def _kill_group(proc):
     proc.wait()
 
 
-def run_tool(args, input=None, timeout=30, env=None, cwd=None):
+def run_tool(args, input=None, timeout=30, env=None, cwd=None, stdin=None):
     """Runs args (args[0]: "mqtk-<tool>" found with find_tool, a command on PATH, or a path) and
-    returns ToolResult(status, stdout, stderr). input: bytes or str for stdin (else stdin is
-    /dev/null). Past timeout seconds the process group is killed and ToolTimeout is raised."""
+    returns ToolResult(status, stdout, stderr). input: bytes or str for stdin; stdin: a file or
+    descriptor to read instead (an endless producer's pipe); else stdin is /dev/null. Past timeout
+    seconds the process group is killed and ToolTimeout is raised."""
     argv = _resolve(args)
     if isinstance(input, str):
         input = input.encode()
     proc = subprocess.Popen(
         argv,
-        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdin=subprocess.PIPE if input is not None else stdin if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=tool_env(env),
