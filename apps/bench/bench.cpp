@@ -7,6 +7,7 @@
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/runtime.hpp"
 #include "common/stdout_writer.hpp"
 
@@ -67,7 +68,7 @@ int main(int argc, char **argv) {
   resolved.options.transport.tls_resume_sessions = !options.scale.tls_no_resume;
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
-  if (resolved.qos && app.count("--qos") == 0 && options.mode != bench_mode::conn)
+  if (resolved.qos && !given(app, "--qos") && options.mode != bench_mode::conn)
     options.qos = *resolved.qos;
   const std::uint64_t connections = main_slice(options).count + subscriber_slice(options).count;
   if (!ensure_descriptors(connections))

@@ -5,6 +5,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -34,7 +35,7 @@ std::string misplaced_flag(const CLI::App &app, bench_mode mode) {
   const bool publishes = mode == bench_mode::pub || mode == bench_mode::pubsub;
   const bool receives = mode == bench_mode::sub || mode == bench_mode::pubsub;
   const char *name = mode_name(mode);
-  if (mode != bench_mode::pubsub && app.count("--subscribers"))
+  if (mode != bench_mode::pubsub && given(app, "--subscribers"))
     return "--subscribers is for pubsub mode only";
   for (const char *flag : {"--size", "--rate", "--max-inflight", "--drain"})
     if (!publishes && app.count(flag))
@@ -42,7 +43,7 @@ std::string misplaced_flag(const CLI::App &app, bench_mode mode) {
   for (const char *flag : {"--max-loss", "--max-p99"})
     if (!receives && app.count(flag))
       return std::string(flag) + " needs received messages: sub or pubsub mode, not " + name;
-  if (mode == bench_mode::conn && (app.count("--topic") || app.count("--qos") || app.count("--count")))
+  if (mode == bench_mode::conn && (given(app, "--topic") || given(app, "--qos") || given(app, "--count")))
     return std::string("--topic, --qos and --count are not used in conn mode");
   return {};
 }
@@ -167,9 +168,9 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
     return usage("--size must be between " + std::to_string(bench_header_size) + " and 268434432 bytes");
   if (o.rate < 0 || o.drain < 0)
     return usage("--rate and --drain must not be negative");
-  if (app.count("--count") && o.count == 0)
+  if (given(app, "--count") && o.count == 0)
     return usage("--count must be at least 1");
-  if (o.duration < 0 || (o.duration == 0 && o.mode != bench_mode::conn && !app.count("--count")))
+  if (o.duration < 0 || (o.duration == 0 && o.mode != bench_mode::conn && !given(app, "--count")))
     return usage("--duration must be positive");
   if (o.connect_rate <= 0 || o.interval <= 0)
     return usage("--connect-rate and --interval must be positive");
@@ -179,7 +180,7 @@ int parse_options(int argc, char **argv, bench_options &o, CLI::App &app) {
     return usage("--max-loss is a percentage between 0 and 100");
   if ((o.max_p99 && *o.max_p99 <= 0) || (o.min_rate && *o.min_rate <= 0))
     return usage("--max-p99 and --min-rate must be positive");
-  if (app.count("--count") && !app.count("--duration"))
+  if (given(app, "--count") && !given(app, "--duration"))
     o.duration = 0; // publish the count, however long it takes
   if (!o.connection.client_id.empty() && (o.clients > 1 || o.mode == bench_mode::pubsub))
     return usage("-i names one client; use -I PREFIX for many (the index is appended)");

@@ -1,5 +1,6 @@
 // mqtk-bench: the cluster flag, --sub-url (the -h/-L lists are connection_options' several mode).
 #include "bench/bench.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,7 +20,7 @@ void add_cluster_options(CLI::App &app, bench_options &o) {
 }
 
 std::string cluster_options_error(const CLI::App &app, const bench_options &o) {
-  if (app.count("--sub-url") && o.mode != bench_mode::pubsub)
+  if (given(app, "--sub-url") && o.mode != bench_mode::pubsub)
     return std::string("--sub-url is for pubsub mode, not ") + mode_name(o.mode) +
            " (there -h/-L name the brokers of every connection)";
   return {};

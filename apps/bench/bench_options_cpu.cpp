@@ -1,5 +1,6 @@
 // mqtk-bench: the flags of how subscribers read and how paced publishers write.
 #include "bench/bench.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
@@ -32,9 +33,9 @@ double pacing_tick_ms(const bench_options &o) noexcept {
 }
 
 std::string cpu_options_error(const CLI::App &app, const bench_options &o) {
-  if (app.count("--no-read-hold") && o.mode != bench_mode::sub && o.mode != bench_mode::pubsub)
+  if (given(app, "--no-read-hold") && o.mode != bench_mode::sub && o.mode != bench_mode::pubsub)
     return std::string("--no-read-hold needs received messages: sub or pubsub mode, not ") + mode_name(o.mode);
-  if (app.count("--tick")) {
+  if (given(app, "--tick")) {
     if (!(o.cpu.tick_ms > 0 && o.cpu.tick_ms <= 1000))
       return "--tick must be more than 0 and at most 1000 milliseconds";
     if (o.rate <= 0 || (o.mode != bench_mode::pub && o.mode != bench_mode::pubsub))

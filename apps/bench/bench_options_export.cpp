@@ -1,6 +1,7 @@
 // mqtk-bench: the exporter flags (--hdr-log, --plot, --metrics-listen) and their usage checks.
 #include "bench/bench.hpp"
 #include "bench/listen_address.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
@@ -36,11 +37,11 @@ std::string export_options_error(const CLI::App &app, const bench_options &o) {
     if (path == "-")
       return std::string(flag) + " writes a file, not stdout (which carries the report)";
   }
-  if (app.count("--hdr-log") && !receives)
+  if (given(app, "--hdr-log") && !receives)
     return std::string("--hdr-log needs received messages: sub or pubsub mode, not ") + mode_name(o.mode);
-  if (app.count("--hdr-log") && app.count("--plot") && o.exports.hdr_log == o.exports.plot)
+  if (given(app, "--hdr-log") && given(app, "--plot") && o.exports.hdr_log == o.exports.plot)
     return "--hdr-log and --plot name the same file";
-  if (app.count("--metrics-listen")) {
+  if (given(app, "--metrics-listen")) {
     std::string why;
     if (!parse_listen_address(o.exports.metrics_listen, why))
       return "--metrics-listen '" + o.exports.metrics_listen + "' " + why;

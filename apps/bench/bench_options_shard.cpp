@@ -2,6 +2,7 @@
 #include "bench/bench.hpp"
 #include "bench/bench_payload.hpp"
 #include "bench/bench_result_file.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
@@ -33,15 +34,15 @@ void add_shard_options(CLI::App &app, bench_options &o) {
 
 std::string shard_options_error(const CLI::App &app, bench_options &o) {
   shard_options &s = o.shard;
-  if (app.count("--shard") && app.count("--shards"))
+  if (given(app, "--shard") && given(app, "--shards"))
     return "--shard and --shards exclude each other";
-  if (app.count("--shard")) {
+  if (given(app, "--shard")) {
     const auto spec = parse_shard_spec(s.spec);
     if (!spec)
       return "--shard '" + s.spec.substr(0, 40) + "' is not K/N with K from 0 to N-1 and N up to 100000 (0/3, 1/3, 2/3)";
     s.index = spec->first;
     s.count = spec->second;
-  } else if (app.count("--shards")) {
+  } else if (given(app, "--shards")) {
     if (s.shards < 1 || s.shards > 100000)
       return "--shards must be between 1 and 100000";
     s.count = s.shards;
@@ -53,7 +54,7 @@ std::string shard_options_error(const CLI::App &app, bench_options &o) {
            " shards: give at least one client per shard";
   if (s.count > 1 && !o.connection.client_id.empty())
     return "-i names one client; shards need -I PREFIX (the global index is appended)";
-  if (app.count("--start-at")) {
+  if (given(app, "--start-at")) {
     const auto at = parse_start_time(s.start_at_text);
     if (!at)
       return "--start-at '" + s.start_at_text.substr(0, 40) +
@@ -63,7 +64,7 @@ std::string shard_options_error(const CLI::App &app, bench_options &o) {
       return "--start-at " + s.start_at_text + " " + problem;
     s.start_at_ns = at;
   }
-  if (app.count("--output")) {
+  if (given(app, "--output")) {
     if (s.output.empty())
       return "--output needs a file name, or - for stdout";
     if (s.output == "-") {

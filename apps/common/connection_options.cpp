@@ -4,6 +4,7 @@
 #include "common/diagnostics.hpp"
 #include "common/endpoint_layers.hpp"
 #include "common/file_input.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 #include "common/profile.hpp"
 #include "common/text_checks.hpp"
@@ -29,15 +30,10 @@ std::optional<std::string> env_value(const char *name) {
   return std::string(value);
 }
 
-bool given(const CLI::App &app, const char *name) {
-  const CLI::Option *opt = app.get_option_no_throw(name);
-  return opt != nullptr && opt->count() > 0;
-}
-
 // Picks a setting: the flag when given, else the environment, else the profile, else nothing.
 std::optional<std::string> pick(const CLI::App &app, const char *flag, const std::string &flag_value,
                                 const std::optional<std::string> &env, const profile &prof, const char *key) {
-  if (given(app, flag))
+  if (given_if_defined(app, flag))
     return flag_value;
   if (env)
     return env;
@@ -64,9 +60,9 @@ std::string entry_name(std::string_view flag, std::size_t i, std::size_t n) {
 std::vector<endpoint_layer> broker_flag_layers(const CLI::App &app, const connection_flags &f,
                                                const endpoint_layer &base, std::string &error) {
   std::optional<std::string> port;
-  if (given(app, "--port"))
+  if (given_if_defined(app, "--port"))
     port = std::to_string(f.port);
-  if (f.brokers == broker_count::one || !(given(app, "--url") || given(app, "--host"))) {
+  if (f.brokers == broker_count::one || !(given_if_defined(app, "--url") || given_if_defined(app, "--host"))) {
     for (const auto &[flag, values, url] :
          {std::tuple{"-h/--host", &f.hosts, false}, std::tuple{"-L/--url", &f.urls, true}}) {
       if (values->size() > 1)
@@ -80,7 +76,7 @@ std::vector<endpoint_layer> broker_flag_layers(const CLI::App &app, const connec
     endpoint_layer layer = base;
     if (!f.urls.empty())
       layer.url = f.urls.front();
-    else if (given(app, "--unix"))
+    else if (given_if_defined(app, "--unix"))
       layer.url = "unix://" + f.unix_path;
     if (!f.hosts.empty())
       layer.host = f.hosts.front();
@@ -88,7 +84,7 @@ std::vector<endpoint_layer> broker_flag_layers(const CLI::App &app, const connec
     return {layer};
   }
   std::vector<endpoint_layer> layers;
-  if (given(app, "--url")) {
+  if (given_if_defined(app, "--url")) {
     const auto urls = split_broker_list(f.urls, "-L/--url", error);
     for (std::size_t i = 0; i < urls.size(); ++i) {
       endpoint_layer &layer = layers.emplace_back(base);
@@ -310,19 +306,19 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   };
 
   // Where to connect and as whom: field by field, flags over environment over profile.
-  const bool host_flags = given(app, "--host") || given(app, "--port");
-  const int sources = (given(app, "--url") ? 1 : 0) + (host_flags ? 1 : 0) + (given(app, "--unix") ? 1 : 0);
+  const bool host_flags = given_if_defined(app, "--host") || given_if_defined(app, "--port");
+  const int sources = (given_if_defined(app, "--url") ? 1 : 0) + (host_flags ? 1 : 0) + (given_if_defined(app, "--unix") ? 1 : 0);
   if (sources > 1)
     return fail("give only one of -L/--url, -h/-p and --unix");
-  const int password_sources = (given(app, "--password") ? 1 : 0) + (given(app, "--password-file") ? 1 : 0) +
+  const int password_sources = (given_if_defined(app, "--password") ? 1 : 0) + (given_if_defined(app, "--password-file") ? 1 : 0) +
                                (f.password_prompt ? 1 : 0);
   if (password_sources > 1)
     return fail("give only one of -P/--password, --password-file and --password-prompt");
   endpoint_layer flag_layer{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                            given(app, "--unix") ? "--unix" : "-L/--url", "-h/--host", "-p/--port"};
-  if (given(app, "--username"))
+                            given_if_defined(app, "--unix") ? "--unix" : "-L/--url", "-h/--host", "-p/--port"};
+  if (given_if_defined(app, "--username"))
     flag_layer.username = f.username;
-  if (given(app, "--password-file")) {
+  if (given_if_defined(app, "--password-file")) {
     std::string secret, error;
     if (!read_secret_file(f.password_file, secret, error))
       return fail(error);
@@ -332,7 +328,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     if (!prompt_password("Password: ", secret))
       return fail("--password-prompt needs a terminal on stdin");
     flag_layer.password = secret;
-  } else if (given(app, "--password")) {
+  } else if (given_if_defined(app, "--password")) {
     flag_layer.password = f.password;
   }
   const endpoint_layer env_layer{env.url, env.host, env.port, env.username, env.password,
@@ -427,7 +423,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
 
   // Session.
   std::uint64_t keepalive = f.keepalive;
-  if (auto text = from_profile("keepalive"); text && !given(app, "--keepalive")) {
+  if (auto text = from_profile("keepalive"); text && !given_if_defined(app, "--keepalive")) {
     if (!parse_uint(*text, 65535, keepalive))
       return fail(profile_name + ": keepalive '" + shown(*text) + "' is not a number of seconds (0-65535)");
   }
@@ -452,8 +448,8 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
   }
 
   // Will.
-  const bool will_details = given(app, "--will-payload") || given(app, "--will-qos") || f.will_retain ||
-                            given(app, "--will-delay");
+  const bool will_details = given_if_defined(app, "--will-payload") || given_if_defined(app, "--will-qos") || f.will_retain ||
+                            given_if_defined(app, "--will-delay");
   if (will_details && f.will_topic.empty())
     return fail("--will-payload, --will-qos, --will-retain and --will-delay need --will-topic");
   if (!f.will_topic.empty()) {
@@ -461,7 +457,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
       return fail("will topic '" + shown(f.will_topic) + "' " + std::string(problem));
     if (f.will_qos < 0 || f.will_qos > 2)
       return fail("will QoS " + std::to_string(f.will_qos) + " is not 0, 1 or 2");
-    if (given(app, "--will-delay") && !v5)
+    if (given_if_defined(app, "--will-delay") && !v5)
       return fail("--will-delay needs MQTT 5");
     if (f.will_payload.size() > 65535) // CONNECT carries it with a two-byte length
       return fail("--will-payload is " + std::to_string(f.will_payload.size()) +
@@ -471,7 +467,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
     w.payload.assign(f.will_payload.begin(), f.will_payload.end());
     w.qos = static_cast<protocol::qos>(f.will_qos);
     w.retain = f.will_retain;
-    if (given(app, "--will-delay")) {
+    if (given_if_defined(app, "--will-delay")) {
       protocol::properties props;
       props.will_delay_interval = f.will_delay;
       w.props.assign(props);
@@ -506,7 +502,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
       return fail("TLS version '" + shown(version_text) + "' is not one of 1.2, 1.3, 1.2+, tlsv1.2, tlsv1.3");
   }
   if (auto problem = resolve_tls_identity(f.tls_identity, tls_identity_env::from_process(),
-                                          {given(app, "--json"), given(app, "--json") || defaults.tool == "bench"}, o.transport);
+                                          {given_if_defined(app, "--json"), given_if_defined(app, "--json") || defaults.tool == "bench"}, o.transport);
       !problem.empty())
     return fail(problem);
   for (const endpoint_choice &broker : choices)
@@ -528,7 +524,7 @@ resolved_connection resolve_connection(const CLI::App &app, const connection_fla
 
   // Timeouts and reconnect policy.
   double connect_timeout = f.connect_timeout;
-  if (auto text = from_profile("connect-timeout"); text && !given(app, "--connect-timeout")) {
+  if (auto text = from_profile("connect-timeout"); text && !given_if_defined(app, "--connect-timeout")) {
     char *end = nullptr;
     connect_timeout = std::strtod(text->c_str(), &end);
     if (text->empty() || *end != '\0')

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <optional>
 
 namespace mqtk::apps {
 
@@ -115,9 +116,12 @@ void runtime::timer::cancel() {
 }
 
 struct line_reader::impl {
-  impl(runtime &rt, std::size_t max) : io(rt.io()), wait(rt, STDIN_FILENO), max_line(max) {}
+  impl(runtime &loop, std::size_t max) : rt(loop), io(loop.io()), max_line(max) {}
+  runtime &rt;
   boost::asio::io_context &io;
-  fd_wait wait; // readiness without touching stdin's flags (an Asio descriptor sets O_NONBLOCK)
+  // Readiness without touching stdin's flags (an Asio descriptor sets O_NONBLOCK); made at the first
+  // start, so that a tool which never reads lines does not open an epoll instance for stdin.
+  std::optional<fd_wait> wait;
   std::size_t max_line;
   bool use_async = false;
   bool paused = false;
@@ -220,7 +224,7 @@ struct line_reader::impl {
     }
     if (use_async) {
       reading = true;
-      wait.readable([this] {
+      wait->readable([this] {
         reading = false;
         read_ready();
       });
@@ -252,7 +256,9 @@ void line_reader::start(std::function<bool(std::string_view)> on_line, std::func
   impl_->scan_from = 0;
   struct stat st{};
   const bool regular = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
-  impl_->use_async = !regular && impl_->wait.usable();
+  if (!regular && !impl_->wait)
+    impl_->wait.emplace(impl_->rt, STDIN_FILENO);
+  impl_->use_async = !regular && impl_->wait->usable();
   boost::asio::post(impl_->io, [this] { impl_->pump(); });
 }
 

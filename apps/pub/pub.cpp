@@ -6,6 +6,7 @@
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/file_input.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/json_message.hpp"
 #include "common/publish_refusal.hpp"
 #include "common/runtime.hpp"
@@ -545,7 +546,7 @@ int main(int argc, char **argv) {
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   auto &client_options = resolved.options;
-  if (resolved.qos && app.count("--qos") == 0)
+  if (resolved.qos && !given(app, "--qos"))
     options.qos = *resolved.qos;
   if (wants_v5_properties(options) && client_options.version_pinned &&
       client_options.session.version != protocol::protocol_version::v5) {

@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -76,21 +77,21 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
     return status;
   o.pipeline = !no_pipeline;
 
-  const int sources = (app.count("--message") ? 1 : 0) + (app.count("--file") ? 1 : 0) + (stdin_whole ? 1 : 0) +
+  const int sources = (given(app, "--message") ? 1 : 0) + (given(app, "--file") ? 1 : 0) + (stdin_whole ? 1 : 0) +
                       (stdin_lines ? 1 : 0) + (null_message ? 1 : 0) + (jsonl ? 1 : 0);
   if (sources == 0)
     return usage("give a payload: -m MSG, -f FILE, -s, -l, -n or --jsonl");
   if (sources > 1)
     return usage("give only one of -m, -f, -s, -l, -n and --jsonl");
-  o.source = app.count("--message") ? payload_source::message
-             : app.count("--file")  ? payload_source::file
+  o.source = given(app, "--message") ? payload_source::message
+             : given(app, "--file")  ? payload_source::file
              : stdin_whole          ? payload_source::stdin_whole
              : stdin_lines          ? payload_source::stdin_lines
              : null_message         ? payload_source::null_message
                                     : payload_source::jsonl;
-  if (o.topic.empty() && !app.count("--topic") && o.source != payload_source::jsonl)
+  if (o.topic.empty() && !given(app, "--topic") && o.source != payload_source::jsonl)
     return usage("give a topic with -t");
-  if (app.count("--topic")) {
+  if (given(app, "--topic")) {
     if (auto problem = protocol::topic_name_error(o.topic); !problem.empty())
       return usage("topic '" + shown(o.topic) + "' " + std::string(problem));
   }
@@ -101,17 +102,17 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   if (o.repeat == 0)
     return usage("--repeat must be at least 1");
   const bool stream = o.source == payload_source::stdin_lines || o.source == payload_source::jsonl;
-  if (stream && (app.count("--repeat") || app.count("--repeat-delay")))
+  if (stream && (given(app, "--repeat") || given(app, "--repeat-delay")))
     return usage("--repeat and --repeat-delay apply to -m, -f, -s and -n, not to -l or --jsonl streams");
   if (o.encode && (o.source == payload_source::jsonl || o.source == payload_source::null_message))
     return usage("--encode applies to -m, -f, -s and -l payloads, not to -n or --jsonl");
   if (!(o.repeat_delay >= 0))
     return usage("--repeat-delay must not be negative");
-  if (app.count("--rate") && !(o.rate > 0))
+  if (given(app, "--rate") && !(o.rate > 0))
     return usage("--rate must be more than 0 messages per second (leave it out for no limit)");
   if (o.rate > 1e9)
     return usage("--rate must be at most 1000000000 messages per second");
-  if (app.count("--burst") && !app.count("--rate"))
+  if (given(app, "--burst") && !given(app, "--rate"))
     return usage("--burst needs --rate");
   if (o.burst == 0)
     return usage("--burst must be at least 1");
@@ -124,7 +125,7 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
     if (auto problem = protocol::topic_name_error(*o.response_topic); !problem.empty())
       return usage("response topic '" + shown(*o.response_topic) + "' " + std::string(problem));
   }
-  if (auto problem = replay_options_error(app, o.replay, jsonl, app.count("--rate") > 0); !problem.empty())
+  if (auto problem = replay_options_error(app, o.replay, jsonl, given(app, "--rate")); !problem.empty())
     return usage(problem);
   const bool allow = o.connection.allow_control_chars;
   std::string problem = control_char_error({{"topic", o.topic},

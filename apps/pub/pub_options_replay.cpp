@@ -1,6 +1,7 @@
 // mqtk-pub: the record-and-replay flags and their usage checks.
 #include "pub/replay_options.hpp"
 
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 
@@ -30,7 +31,7 @@ void add_replay_options(CLI::App &app, replay_options &o) {
 std::string replay_options_error(const CLI::App &app, replay_options &o, bool jsonl, bool rate) {
   if (o.replay && !jsonl)
     return "--replay needs --jsonl (a capture written by mqtk-sub --json)";
-  if (!o.replay && (app.count("--speed") || app.count("--loop")))
+  if (!o.replay && (given(app, "--speed") || given(app, "--loop")))
     return "--speed and --loop need --replay";
   if (!o.topic_prefix.empty() && !jsonl)
     return "--topic-prefix needs --jsonl";

@@ -5,6 +5,7 @@
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/file_input.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/runtime.hpp"
 #include "rr/requester.hpp"
 #include "rr/responder.hpp"
@@ -69,7 +70,7 @@ int main(int argc, char **argv) {
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   auto &client_options = resolved.options;
-  if (resolved.qos && app.count("--qos") == 0)
+  if (resolved.qos && !given(app, "--qos"))
     options.qos = *resolved.qos;
   if (auto problem = version_error(options, client_options); !problem.empty()) {
     print_error(problem);

@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -59,13 +60,13 @@ std::string request_error(const rr_options &o, const CLI::App &app, int sources,
     return "give only one of -v, -F and --json";
   if (!o.newline && o.json())
     return "-N applies to the payload, -v and -F output, not to --json";
-  if (app.count("--timeout") && !(o.timeout > 0))
+  if (given(app, "--timeout") && !(o.timeout > 0))
     return "-W must be more than 0 seconds";
   if (o.repeat == 0)
     return "--repeat must be at least 1";
   if (!(o.interval >= 0))
     return "--interval must not be negative";
-  if (app.count("--interval") && o.repeat < 2)
+  if (given(app, "--interval") && o.repeat < 2)
     return "--interval needs --repeat 2 or more";
   if (o.in_flight == 0 || o.in_flight > 65535)
     return "--in-flight must be from 1 to 65535";
@@ -174,15 +175,15 @@ int parse_options(int argc, char **argv, rr_options &o, CLI::App &app) {
     return problem.empty() ? -1 : usage(problem);
   }
 
-  const int sources = (app.count("--message") ? 1 : 0) + (app.count("--file") ? 1 : 0) + (stdin_whole ? 1 : 0) +
+  const int sources = (given(app, "--message") ? 1 : 0) + (given(app, "--file") ? 1 : 0) + (stdin_whole ? 1 : 0) +
                       (null_message ? 1 : 0);
-  o.source = app.count("--message") ? payload_source::message
-             : app.count("--file")  ? payload_source::file
+  o.source = given(app, "--message") ? payload_source::message
+             : given(app, "--file")  ? payload_source::file
              : stdin_whole          ? payload_source::stdin_whole
                                     : payload_source::null_message;
-  const int output_modes = (verbose ? 1 : 0) + (app.count("--format") ? 1 : 0) + (json ? 1 : 0);
+  const int output_modes = (verbose ? 1 : 0) + (given(app, "--format") ? 1 : 0) + (json ? 1 : 0);
   o.mode = verbose                 ? sub::output_mode::verbose
-           : app.count("--format") ? sub::output_mode::format
+           : given(app, "--format") ? sub::output_mode::format
            : json                  ? sub::output_mode::json
                                    : sub::output_mode::payload;
   o.newline = !no_newline;

@@ -6,6 +6,7 @@
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/output_buffer.hpp"
 #include "common/publish_refusal.hpp"
 #include "common/output_watch.hpp"
@@ -550,7 +551,7 @@ int main(int argc, char **argv) {
   for (const auto &warning : resolved.warnings)
     print_warning(warning);
   auto &client_options = resolved.options;
-  if (resolved.qos && app.count("--qos") == 0)
+  if (resolved.qos && !given(app, "--qos"))
     options.qos = *resolved.qos;
   if (options.wants_v5() && client_options.version_pinned &&
       client_options.session.version != protocol::protocol_version::v5) {

@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -38,9 +39,9 @@ std::string combination_error(const sub_options &o, const CLI::App &app, int out
     return "-N applies to the payload, -v and -F output, not to --json or --pretty";
   if (o.max_payload && o.mode != output_mode::pretty)
     return "--max-payload only applies to --pretty (the other output modes print every byte)";
-  if (app.count("--count") && o.count == 0)
+  if (given(app, "--count") && o.count == 0)
     return "-C must be at least 1";
-  if (app.count("--timeout") && !(o.timeout > 0))
+  if (given(app, "--timeout") && !(o.timeout > 0))
     return "-W must be more than 0 seconds";
   if (o.settle && !o.retained_only)
     return "--settle only applies to --retained-only";
@@ -156,9 +157,9 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
     return usage(problem);
 
   const int output_modes =
-      (verbose ? 1 : 0) + (app.count("--format") ? 1 : 0) + (json ? 1 : 0) + (pretty ? 1 : 0);
+      (verbose ? 1 : 0) + (given(app, "--format") ? 1 : 0) + (json ? 1 : 0) + (pretty ? 1 : 0);
   o.mode = verbose                 ? output_mode::verbose
-           : app.count("--format") ? output_mode::format
+           : given(app, "--format") ? output_mode::format
            : json                  ? output_mode::json
            : pretty                ? output_mode::pretty
                                    : output_mode::payload;
@@ -191,14 +192,14 @@ int parse_options(int argc, char **argv, sub_options &o, CLI::App &app) {
     if (auto problem = protocol::topic_filter_error(filter); !problem.empty())
       return usage("-U filter '" + filter + "' " + std::string(problem));
   }
-  if (app.count("--share")) {
+  if (given(app, "--share")) {
     if (auto problem = group_error(o.share_group); !problem.empty())
       return usage(problem);
   }
   for (auto &filter : o.topics) {
     if (auto problem = protocol::topic_filter_error(filter); !problem.empty())
       return usage("topic filter '" + filter + "' " + std::string(problem));
-    if (app.count("--share")) {
+    if (given(app, "--share")) {
       if (protocol::parse_shared_filter(filter))
         return usage("topic filter '" + filter + "' is already a shared subscription; leave out --share");
       filter = "$share/" + o.share_group + "/" + filter;

@@ -2,6 +2,7 @@
 
 #include "common/child_process.hpp"
 #include "common/file_input.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 #include "mqtk/protocol/topic.hpp"
 
@@ -114,7 +115,7 @@ std::string parse_exec_table(const std::string &text, std::vector<exec_rule> &ru
 
 std::string resolve_exec_options(const CLI::App &app, exec_options &o, std::vector<std::string> &filters, int qos,
                                  bool kept_session) {
-  const int sources = (app.count("--exec") ? 1 : 0) + (app.count("--exec-table") ? 1 : 0) + (o.argv.empty() ? 0 : 1);
+  const int sources = (given(app, "--exec") ? 1 : 0) + (given(app, "--exec-table") ? 1 : 0) + (o.argv.empty() ? 0 : 1);
   if (sources == 0) {
     for (const char *flag : {"--jobs", "--exec-timeout", "--ack-after-exec"})
       if (app.count(flag))
@@ -125,7 +126,7 @@ std::string resolve_exec_options(const CLI::App &app, exec_options &o, std::vect
     return "give only one of --exec, --exec-table and a command after --";
   if (!o.argv.empty() && o.argv.front().empty())
     return "give a command after --";
-  if (app.count("--exec") && o.command.empty())
+  if (given(app, "--exec") && o.command.empty())
     return "--exec needs a command";
   for (const char *flag :
        {"--verbose", "--format", "--json", "--pretty", "--no-newline", "--print-all", "--max-payload", "--watch"})
@@ -139,7 +140,7 @@ std::string resolve_exec_options(const CLI::App &app, exec_options &o, std::vect
     return "--ack-after-exec needs -q 1 or 2 (QoS 0 messages are not acknowledged)";
   if (o.ack_after_exec && !kept_session)
     return "--ack-after-exec needs -c (and -x other than 0): the broker redelivers only to a kept session";
-  if (app.count("--exec")) {
+  if (given(app, "--exec")) {
     o.rules.push_back({"#", shell_command(o.command)});
   } else if (!o.argv.empty()) {
     o.rules.push_back({"#", o.argv});

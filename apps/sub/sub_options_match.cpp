@@ -1,6 +1,7 @@
 #include "sub/sub_options_match.hpp"
 
 #include "mqtk/protocol/topic.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
@@ -28,7 +29,7 @@ void add_match_options(CLI::App &app, match_options &o) {
 }
 
 std::string resolve_match_options(const CLI::App &app, match_options &o, std::vector<std::string> &filters) {
-  o.until = app.count("--until") > 0;
+  o.until = given(app, "--until");
   for (const auto &filter : o.until_filter) {
     if (filter.empty()) // --until without FILTER
       continue;

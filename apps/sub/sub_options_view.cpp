@@ -1,5 +1,6 @@
 // mqtk-sub's --watch, --watch-limit and --message-rate flags.
 #include "sub/sub_views.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
@@ -43,7 +44,7 @@ void add_view_options(CLI::App &app, view_options &o) {
 }
 
 std::string resolve_view_options(const CLI::App &app, view_options &o, output_mode mode, bool newline) {
-  if (app.count("--message-rate")) {
+  if (given(app, "--message-rate")) {
     o.rate_interval = 1.0;
     if (!o.rate_given.empty() && !o.rate_given.front().empty()) {
       const std::string &text = o.rate_given.front();
@@ -53,7 +54,7 @@ std::string resolve_view_options(const CLI::App &app, view_options &o, output_mo
       o.rate_interval = seconds;
     }
   }
-  if (app.count("--watch-limit") && !o.watch)
+  if (given(app, "--watch-limit") && !o.watch)
     return "--watch-limit only applies to --watch";
   if (!o.watch)
     return {};

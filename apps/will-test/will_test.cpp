@@ -4,6 +4,7 @@
 
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/runtime.hpp"
 #include "common/stdout_writer.hpp"
 #include "will-test/scenario_runner.hpp"
@@ -53,7 +54,7 @@ int main(int argc, char **argv) {
   auto &flags = options.connection;
   if (!options.topic_given)
     flags.will_topic = "mqtk/will-test/" + client::random_hex(8);
-  if (app.count("--will-payload") == 0)
+  if (!given(app, "--will-payload"))
     flags.will_payload = "mqtk-will-test will";
   auto resolved = resolve_connection(app, flags, environment::from_process(), {"will-test", 0.0});
   if (!resolved.error.empty()) {
@@ -75,7 +76,7 @@ int main(int argc, char **argv) {
   }
   add_will_properties(options, *session.will);
   // The will delay only shows while the session lives: keep it at least that long unless -x says.
-  if (flags.will_delay > 0 && app.count("--session-expiry") == 0)
+  if (flags.will_delay > 0 && !given(app, "--session-expiry"))
     session.session_expiry = std::max(session.session_expiry, flags.will_delay);
   base.reconnect.enabled = false;
   if (flags.debug)

@@ -4,6 +4,7 @@
 #include "common/command_line.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/flag_lookup.hpp"
 #include "common/help_sections.hpp"
 #include "common/text_checks.hpp"
 #include "mqtk/protocol/topic.hpp"
@@ -96,8 +97,8 @@ int parse_options(int argc, char **argv, will_test_options &o, CLI::App &app) {
   if (auto problem = control_char_error("--will-user-property", o.user_properties, o.connection.allow_control_chars);
       !problem.empty())
     return usage(problem);
-  o.topic_given = app.count("--will-topic") > 0;
-  o.id_given = app.count("--id") > 0 || app.count("--id-prefix") > 0;
+  o.topic_given = given(app, "--will-topic");
+  o.id_given = given(app, "--id") || given(app, "--id-prefix");
   if (!o.all && o.scenarios.front() == end_mode::keepalive && o.connection.keepalive == 0)
     return usage("--end keepalive needs a keepalive above 0 (-k)");
   return -1;
