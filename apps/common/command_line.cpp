@@ -3,6 +3,7 @@
 #include "common/build_info.hpp"
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
+#include "common/help_sections.hpp"
 #include "common/stdout_writer.hpp"
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@ void add_version_flag(CLI::App &app, bool &version) {
 }
 
 int parse_command_line(CLI::App &app, int argc, char **argv, const bool &version) {
+  add_needed_sections(app, argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &) {

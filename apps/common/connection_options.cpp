@@ -230,48 +230,55 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
       "Send topics and strings holding control characters (U+0001-U+001F, U+007F-U+009F); "
       "brokers such as mosquitto close the connection on them");
 
+  // Sections most command lines never use: registered only when one of their flags may be named.
   const char *auth = "Authentication and session";
-  help_section(app, auth).add_option("-u,--username", f.username, "User name");
-  help_section(app, auth).add_option("-P,--password", f.password,
-                                     "Password (prefer --password-file or MQTK_PASSWORD)");
-  help_section(app, auth).add_option("--password-file", f.password_file,
-                                     "Read the password from the first line of FILE (mode 600)");
-  help_section(app, auth).add_flag("--password-prompt", f.password_prompt,
-                                   "Ask for the password on the terminal");
-  help_section(app, auth).add_option(
-      "--auth-method", f.auth_method,
-      "MQTT 5 enhanced authentication with -u and the password: SCRAM-SHA-1, SCRAM-SHA-256 or "
-      "SCRAM-SHA-512 (the password then never goes to the broker)");
-  help_section(app, auth).add_flag("-c,--no-clean", f.no_clean,
-                                   "Keep the session: resume it and let the broker keep it");
-  help_section(app, auth).add_option("-x,--session-expiry", f.session_expiry,
-                                     "Session expiry in seconds or 'never' (MQTT 5)");
+  deferred_section(app, auth, [&app, &f, auth] {
+    help_section(app, auth).add_option("-u,--username", f.username, "User name");
+    help_section(app, auth).add_option("-P,--password", f.password,
+                                       "Password (prefer --password-file or MQTK_PASSWORD)");
+    help_section(app, auth).add_option("--password-file", f.password_file,
+                                       "Read the password from the first line of FILE (mode 600)");
+    help_section(app, auth).add_flag("--password-prompt", f.password_prompt,
+                                     "Ask for the password on the terminal");
+    help_section(app, auth).add_option(
+        "--auth-method", f.auth_method,
+        "MQTT 5 enhanced authentication with -u and the password: SCRAM-SHA-1, SCRAM-SHA-256 or "
+        "SCRAM-SHA-512 (the password then never goes to the broker)");
+    help_section(app, auth).add_flag("-c,--no-clean", f.no_clean,
+                                     "Keep the session: resume it and let the broker keep it");
+    help_section(app, auth).add_option("-x,--session-expiry", f.session_expiry,
+                                       "Session expiry in seconds or 'never' (MQTT 5)");
+  });
 
   const char *will = "Will";
-  help_section(app, will).add_option("--will-topic", f.will_topic, "Topic of the Last Will and Testament");
-  help_section(app, will).add_option("--will-payload", f.will_payload,
-                                     "Payload of the will (at most 65,535 bytes)");
-  help_section(app, will).add_option("--will-qos", f.will_qos, "QoS of the will (0, 1 or 2)");
-  help_section(app, will).add_flag("--will-retain", f.will_retain, "Retain the will");
-  help_section(app, will).add_option("--will-delay", f.will_delay, "Will delay interval in seconds (MQTT 5)");
+  deferred_section(app, will, [&app, &f, will] {
+    help_section(app, will).add_option("--will-topic", f.will_topic, "Topic of the Last Will and Testament");
+    help_section(app, will).add_option("--will-payload", f.will_payload,
+                                       "Payload of the will (at most 65,535 bytes)");
+    help_section(app, will).add_option("--will-qos", f.will_qos, "QoS of the will (0, 1 or 2)");
+    help_section(app, will).add_flag("--will-retain", f.will_retain, "Retain the will");
+    help_section(app, will).add_option("--will-delay", f.will_delay, "Will delay interval in seconds (MQTT 5)");
+  });
 
   const char *tls = "TLS";
-  help_section(app, tls).add_option("--cafile", f.cafile, "PEM file of trusted CA certificates");
-  help_section(app, tls).add_option("--capath", f.capath, "Directory of trusted CA certificates");
-  help_section(app, tls).add_option("--cert", f.cert, "PEM client certificate");
-  help_section(app, tls).add_option("--key", f.key, "PEM private key of --cert");
-  help_section(app, tls).add_option("--key-password-file", f.key_password_file,
-                                    "File holding the passphrase of --key");
-  help_section(app, tls).add_flag("--insecure", f.insecure,
-                                  "Do not verify the server certificate or host name (warns)");
-  help_section(app, tls).add_option(
-      "--tls-version", f.tls_version,
-      "TLS versions: 1.2, 1.3, 1.2+ (1.2 or later), tlsv1.2 (1.2+, the default) or tlsv1.3");
-  help_section(app, tls)
-      .add_option("--alpn", f.alpn, "ALPN protocol to offer (repeatable)")
-      ->allow_extra_args(false);
-  help_section(app, tls).add_option("--sni", f.sni, "Server name to send and verify instead of the host");
-  add_tls_identity_options(app, f.tls_identity, tls);
+  deferred_section(app, tls, [&app, &f, tls] {
+    help_section(app, tls).add_option("--cafile", f.cafile, "PEM file of trusted CA certificates");
+    help_section(app, tls).add_option("--capath", f.capath, "Directory of trusted CA certificates");
+    help_section(app, tls).add_option("--cert", f.cert, "PEM client certificate");
+    help_section(app, tls).add_option("--key", f.key, "PEM private key of --cert");
+    help_section(app, tls).add_option("--key-password-file", f.key_password_file,
+                                      "File holding the passphrase of --key");
+    help_section(app, tls).add_flag("--insecure", f.insecure,
+                                    "Do not verify the server certificate or host name (warns)");
+    help_section(app, tls).add_option(
+        "--tls-version", f.tls_version,
+        "TLS versions: 1.2, 1.3, 1.2+ (1.2 or later), tlsv1.2 (1.2+, the default) or tlsv1.3");
+    help_section(app, tls)
+        .add_option("--alpn", f.alpn, "ALPN protocol to offer (repeatable)")
+        ->allow_extra_args(false);
+    help_section(app, tls).add_option("--sni", f.sni, "Server name to send and verify instead of the host");
+    add_tls_identity_options(app, f.tls_identity, tls);
+  });
 }
 
 resolved_connection resolve_connection(const CLI::App &app, const connection_flags &f, const environment &env,

@@ -1,5 +1,7 @@
 #include "common/flag_lookup.hpp"
 
+#include "common/help_sections.hpp"
+
 #include <CLI/App.hpp>
 
 #include <algorithm>
@@ -13,7 +15,7 @@ namespace {
 
 bool named(const CLI::Option &option, std::string_view name) {
   const bool long_name = name.size() > 2 && name.substr(0, 2) == "--";
-  const bool short_name = !long_name && name.size() == 2 && name[0] == '-';
+  const bool short_name = !long_name && name.size() == 2 && name[0] == '-' && name[1] != '-';
   if (!long_name && !short_name)
     return false;
   const std::vector<std::string> &names = long_name ? option.get_lnames() : option.get_snames();
@@ -21,7 +23,8 @@ bool named(const CLI::Option &option, std::string_view name) {
   return std::find(names.begin(), names.end(), bare) != names.end();
 }
 
-// The option named name in app or in its nameless option groups (help sections), or nullptr.
+} // namespace
+
 const CLI::Option *find_flag(const CLI::App &app, std::string_view name) {
   for (const CLI::Option *option : app.get_options())
     if (named(*option, name))
@@ -32,10 +35,10 @@ const CLI::Option *find_flag(const CLI::App &app, std::string_view name) {
   return nullptr;
 }
 
-} // namespace
-
 bool given(const CLI::App &app, std::string_view name) {
   const CLI::Option *option = find_flag(app, name);
+  if (option == nullptr && left_out_sections(app))
+    return false;
   if (option == nullptr)
     throw std::logic_error("no flag " + std::string(name));
   return option->count() > 0;

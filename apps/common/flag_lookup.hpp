@@ -7,10 +7,14 @@
 namespace mqtk::apps {
 
 // Whether the flag named name ("--topic", "-q") of app or of one of its help sections was given at
-// least once. Throws std::logic_error for a name app does not define, as CLI::App::count does; but
+// least once; false for a flag of a deferred section left out (help_sections.hpp). Throws
+// std::logic_error for any other name app does not define, as CLI::App::count does; but
 // where count copies each option's names for every option it tries (about 15,000 instructions per
 // lookup among 90 flags), this compares them in place (docs/performance.md, "Flag lookups").
 bool given(const CLI::App &app, std::string_view name);
+
+// The flag named name ("--topic", "-q") of app or of one of its help sections, or nullptr.
+const CLI::Option *find_flag(const CLI::App &app, std::string_view name);
 
 // The same for a flag that only some tools define: false when app does not define name.
 bool given_if_defined(const CLI::App &app, std::string_view name);

@@ -58,18 +58,20 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
   help_section(app, msg).add_flag("--no-pipeline", no_pipeline,
                                   "Wait for CONNACK before sending (a single message otherwise goes with CONNECT)");
   const char *v5 = "MQTT 5 properties";
-  help_section(app, v5).add_option("--message-expiry", o.message_expiry,
-                                   "Message expiry interval in seconds");
-  help_section(app, v5).add_option("--content-type", o.content_type, "Content type (MIME) of the payload");
-  help_section(app, v5).add_option("--response-topic", o.response_topic,
-                                   "Response topic for request/response");
-  help_section(app, v5).add_option("--correlation-data", o.correlation_data, "Correlation data (text)");
-  help_section(app, v5).add_option("--user-property", o.user_properties,
-                                   "User property KEY=VALUE (repeatable, order kept)");
-  help_section(app, v5).add_option("--payload-format", o.payload_format,
-                                   "Payload format indicator: utf8 or bytes");
-  help_section(app, v5).add_flag("--topic-alias", o.topic_alias,
-                                 "Use topic aliases for repeated topics in streams");
+  deferred_section(app, v5, [&app, &o, v5] {
+    help_section(app, v5).add_option("--message-expiry", o.message_expiry,
+                                     "Message expiry interval in seconds");
+    help_section(app, v5).add_option("--content-type", o.content_type, "Content type (MIME) of the payload");
+    help_section(app, v5).add_option("--response-topic", o.response_topic,
+                                     "Response topic for request/response");
+    help_section(app, v5).add_option("--correlation-data", o.correlation_data, "Correlation data (text)");
+    help_section(app, v5).add_option("--user-property", o.user_properties,
+                                     "User property KEY=VALUE (repeatable, order kept)");
+    help_section(app, v5).add_option("--payload-format", o.payload_format,
+                                     "Payload format indicator: utf8 or bytes");
+    help_section(app, v5).add_flag("--topic-alias", o.topic_alias,
+                                   "Use topic aliases for repeated topics in streams");
+  });
   app.add_flag("--json", o.json, "Print one JSON result line per message on stdout");
   add_replay_options(app, o.replay);
 

@@ -15,17 +15,19 @@ namespace mqtk::apps::pub {
 
 void add_replay_options(CLI::App &app, replay_options &o) {
   const char *g = "Replay";
-  help_section(app, g).add_flag("--replay", o.replay,
-                                "With --jsonl: publish a capture with its original timing (received_at)");
-  help_section(app, g).add_option(
-      "--speed", o.speed,
-      "With --replay: timing factor, 2 = twice as fast, 0 = as fast as possible (default 1)");
-  help_section(app, g).add_option(
-      "--loop", o.loop,
-      "With --replay: go through the capture N times, 0 = until interrupted (stdin must be a file)");
-  help_section(app, g).add_option("--topic-prefix", o.topic_prefix,
-                                  "With --jsonl: rewrite topics starting with OLD to start with NEW "
-                                  "(OLD=NEW, repeatable, first match wins)");
+  deferred_section(app, g, [&app, &o, g] { // registered only when a command line may name them
+    help_section(app, g).add_flag("--replay", o.replay,
+                                  "With --jsonl: publish a capture with its original timing (received_at)");
+    help_section(app, g).add_option(
+        "--speed", o.speed,
+        "With --replay: timing factor, 2 = twice as fast, 0 = as fast as possible (default 1)");
+    help_section(app, g).add_option(
+        "--loop", o.loop,
+        "With --replay: go through the capture N times, 0 = until interrupted (stdin must be a file)");
+    help_section(app, g).add_option("--topic-prefix", o.topic_prefix,
+                                    "With --jsonl: rewrite topics starting with OLD to start with NEW "
+                                    "(OLD=NEW, repeatable, first match wins)");
+  });
 }
 
 std::string replay_options_error(const CLI::App &app, replay_options &o, bool jsonl, bool rate) {

@@ -23,7 +23,7 @@ struct replay_options {
   std::vector<prefix_rule> rules;          // ... parsed
 };
 
-// Registers the replay flags on app.
+// Registers the replay flags on app, as a deferred section (help_sections.hpp).
 void add_replay_options(CLI::App &app, replay_options &o);
 
 // Checks the replay flags after parsing (jsonl: --jsonl was given, rate: --rate was given); returns

@@ -1,6 +1,7 @@
 // The proxy flags through resolve_connection: --proxy, --no-proxy, --proxy-password-file and the
 // injected *_PROXY environment become transport_options::proxy, per broker; the usage errors.
 #include "common/connection_options.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 #include <doctest/doctest.h>
@@ -27,6 +28,7 @@ resolved_connection resolve(std::vector<std::string> args, const environment &en
   std::vector<const char *> argv{"mqtk-test"};
   for (const auto &arg : args)
     argv.push_back(arg.c_str());
+  mqtk::apps::add_needed_sections(app, static_cast<int>(argv.size()), argv.data()); // as parse_command_line
   app.parse(static_cast<int>(argv.size()), const_cast<char **>(argv.data()));
   return resolve_connection(app, flags, env, {"test", 60.0});
 }

@@ -3,6 +3,7 @@
 #include "common/connection_options.hpp"
 #include "common/endpoint_layers.hpp"
 #include "common/file_input.hpp"
+#include "common/help_sections.hpp"
 #include "common/json_message.hpp"
 #include "common/profile.hpp"
 #include "common/text_checks.hpp"
@@ -35,6 +36,7 @@ resolved_connection resolve(std::vector<std::string> args, const environment &en
   std::vector<const char *> argv{"mqtk-test"};
   for (const auto &arg : args)
     argv.push_back(arg.c_str());
+  mqtk::apps::add_needed_sections(app, static_cast<int>(argv.size()), argv.data()); // as parse_command_line
   app.parse(static_cast<int>(argv.size()), const_cast<char **>(argv.data()));
   return resolve_connection(app, flags, env, {"test", 60.0});
 }

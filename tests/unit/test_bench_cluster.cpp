@@ -6,6 +6,7 @@
 #include "../../apps/bench/bench_report.hpp"
 #include "common/broker_list.hpp"
 #include "common/connection_options.hpp"
+#include "common/help_sections.hpp"
 
 #include <CLI/CLI.hpp>
 #include <doctest/doctest.h>
@@ -33,6 +34,7 @@ resolved_connection resolve(std::vector<std::string> args, broker_count count, c
   connection_flags flags;
   add_connection_options(app, flags, count);
   auto argv = argv_of("mqtk-test", args);
+  mqtk::apps::add_needed_sections(app, static_cast<int>(argv.size()), argv.data()); // as parse_command_line
   app.parse(static_cast<int>(argv.size()), const_cast<char **>(argv.data()));
   return resolve_connection(app, flags, env, {"test", 60.0});
 }
