@@ -204,31 +204,34 @@ void add_connection_options(CLI::App &app, connection_flags &f, broker_count cou
                                      "Client identifier prefix; the process id is appended");
   help_section(app, conn).add_option("-k,--keepalive", f.keepalive,
                                      "Keepalive interval in seconds, 0 disables (default 60)");
-  help_section(app, conn).add_option("--connect-timeout", f.connect_timeout,
-                                     "Seconds to wait for the connection and CONNACK (default 10)");
-  help_section(app, conn).add_option(
-      "--ack-timeout", f.ack_timeout,
-      "Give up when a QoS 1/2 message, SUBSCRIBE or UNSUBSCRIBE waits SECONDS with nothing "
-      "acknowledged (default 30; 0 waits forever)");
-  const char *no_effect = "Accepted for compatibility, no effect: this tool never reconnects";
-  help_section(app, conn).add_option(
-      "--reconnect-timeout", f.reconnect_timeout,
-      reconnects ? "Give up SECONDS after a loss unless a connection recovered (something "
-                   "acknowledged, or up 10 s)"
-                 : no_effect);
-  help_section(app, conn).add_flag("--no-reconnect", f.no_reconnect,
-                                   reconnects ? "Do not reconnect a lost connection" : no_effect);
-  help_section(app, conn)
-      .add_option("--ws-header", f.ws_headers, "Extra WebSocket upgrade header 'Name: value' (repeatable)")
-      ->allow_extra_args(false); // one value per flag: the next word is a positional argument
-  help_section(app, conn).add_option("--profile", f.profile,
-                                     "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf");
-  help_section(app, conn).add_flag("-d,--debug", f.debug, "Print every packet sent and received on stderr");
-  add_proxy_options(app, f.proxy, conn);
-  help_section(app, conn).add_flag(
-      "--allow-control-chars", f.allow_control_chars,
-      "Send topics and strings holding control characters (U+0001-U+001F, U+007F-U+009F); "
-      "brokers such as mosquitto close the connection on them");
+  // The rest of the section is seldom named: deferred, it still ends the section in --help.
+  deferred_section(app, conn, [&app, &f, conn, reconnects] {
+    help_section(app, conn).add_option("--connect-timeout", f.connect_timeout,
+                                       "Seconds to wait for the connection and CONNACK (default 10)");
+    help_section(app, conn).add_option(
+        "--ack-timeout", f.ack_timeout,
+        "Give up when a QoS 1/2 message, SUBSCRIBE or UNSUBSCRIBE waits SECONDS with nothing "
+        "acknowledged (default 30; 0 waits forever)");
+    const char *no_effect = "Accepted for compatibility, no effect: this tool never reconnects";
+    help_section(app, conn).add_option(
+        "--reconnect-timeout", f.reconnect_timeout,
+        reconnects ? "Give up SECONDS after a loss unless a connection recovered (something "
+                     "acknowledged, or up 10 s)"
+                   : no_effect);
+    help_section(app, conn).add_flag("--no-reconnect", f.no_reconnect,
+                                     reconnects ? "Do not reconnect a lost connection" : no_effect);
+    help_section(app, conn)
+        .add_option("--ws-header", f.ws_headers, "Extra WebSocket upgrade header 'Name: value' (repeatable)")
+        ->allow_extra_args(false); // one value per flag: the next word is a positional argument
+    help_section(app, conn).add_option("--profile", f.profile,
+                                       "Read defaults from $XDG_CONFIG_HOME/mqtk/NAME.conf");
+    help_section(app, conn).add_flag("-d,--debug", f.debug, "Print every packet sent and received on stderr");
+    add_proxy_options(app, f.proxy, conn);
+    help_section(app, conn).add_flag(
+        "--allow-control-chars", f.allow_control_chars,
+        "Send topics and strings holding control characters (U+0001-U+001F, U+007F-U+009F); "
+        "brokers such as mosquitto close the connection on them");
+  });
 
   // Sections most command lines never use: registered only when one of their flags may be named.
   const char *auth = "Authentication and session";

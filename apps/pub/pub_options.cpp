@@ -45,18 +45,20 @@ int parse_options(int argc, char **argv, pub_options &o, CLI::App &app) {
       ->check(CLI::IsMember({"cbor", "msgpack"}))
       ->type_name("CODEC");
   help_section(app, msg).add_flag("-r,--retain", o.retain, "Retain the message");
-  help_section(app, msg).add_option("--repeat", o.repeat, "Publish the message N times (default 1)");
-  help_section(app, msg).add_option("--repeat-delay", o.repeat_delay, "Seconds between repeated messages");
-  help_section(app, msg).add_option("--rate", o.rate,
-                                    "At most N messages per second in any 1 s window (streams and --repeat)");
-  help_section(app, msg).add_option(
-      "--burst", o.burst, "With --rate: let up to N messages go back to back after a pause (default 1)");
-  help_section(app, msg).add_option("--max-inflight", o.max_inflight,
-                                    "At most N unacknowledged QoS 1/2 messages (default 1024, and never more "
-                                    "than the broker's Receive Maximum)");
   bool no_pipeline = false;
-  help_section(app, msg).add_flag("--no-pipeline", no_pipeline,
-                                  "Wait for CONNACK before sending (a single message otherwise goes with CONNECT)");
+  deferred_section(app, msg, [&app, &o, &no_pipeline, msg] { // the end of the section
+    help_section(app, msg).add_option("--repeat", o.repeat, "Publish the message N times (default 1)");
+    help_section(app, msg).add_option("--repeat-delay", o.repeat_delay, "Seconds between repeated messages");
+    help_section(app, msg).add_option("--rate", o.rate,
+                                      "At most N messages per second in any 1 s window (streams and --repeat)");
+    help_section(app, msg).add_option(
+        "--burst", o.burst, "With --rate: let up to N messages go back to back after a pause (default 1)");
+    help_section(app, msg).add_option("--max-inflight", o.max_inflight,
+                                      "At most N unacknowledged QoS 1/2 messages (default 1024, and never more "
+                                      "than the broker's Receive Maximum)");
+    help_section(app, msg).add_flag("--no-pipeline", no_pipeline,
+                                    "Wait for CONNACK before sending (a single message otherwise goes with CONNECT)");
+  });
   const char *v5 = "MQTT 5 properties";
   deferred_section(app, v5, [&app, &o, v5] {
     help_section(app, v5).add_option("--message-expiry", o.message_expiry,
