@@ -94,8 +94,9 @@ endfunction()
 # mqtk_group_cli11_sources(TARGET...): each TARGET compiles its sources that include CLI11 as one
 # unity source. CLI11 2.1 defines eight validator objects (CLI::ExistingFile and its siblings) in
 # its headers, so every translation unit that includes it constructs its own copies before main and
-# destroys them at exit, touching a page of code and of data each time: 27 such units cost a
-# one-shot run about 0.04 ms and 15 page faults against one (docs/performance.md, "Flag lookups").
+# destroys them at exit, touching a page of code and of data each time: 27 such units cost a start
+# about 0.04 ms and 15 page faults against one (docs/performance.md, "Flag lookups and deferred
+# sections"); grouped, the package has 7.
 # The normal build keeps one object per source, which also checks that each compiles on its own.
 function(mqtk_group_cli11_sources)
   foreach(target IN LISTS ARGN)

@@ -15,8 +15,9 @@ CLI::App &help_section(CLI::App &app, const std::string &heading);
 
 // A section whose flags most command lines never use (TLS, the will): its place in --help is taken
 // now, and add() registers its flags, through help_section(app, heading), only if
-// add_needed_sections finds the command line may name one. Each CLI11 flag costs a start about
-// 1 KiB of heap and 6,000 instructions (docs/performance.md, "Deferred sections").
+// add_needed_sections finds the command line may name one. Each CLI11 flag costs a start 12,000 to
+// 19,000 instructions and most of a KiB of heap (docs/performance.md, "Flag lookups and deferred
+// sections").
 void deferred_section(CLI::App &app, const std::string &heading, std::function<void()> add);
 
 // Runs the deferred sections' add() unless every word of argv (after argv[0]) that starts with '-'
