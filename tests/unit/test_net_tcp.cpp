@@ -128,6 +128,44 @@ TEST_CASE("net tcp: IPv6 literal") {
   CHECK(r.transport->info().remote == "[::1]:" + std::to_string(port));
 }
 
+TEST_CASE("net tcp: localhost is the loopback, IPv4 first, without a lookup (RFC 6761)") {
+  boost::asio::io_context io;
+  net_test::tcp_echo_server v4(io);
+  for (const char *name : {"localhost", "LocalHost", "localhost."}) {
+    CAPTURE(name);
+    recorder r;
+    REQUIRE(net_test::connect(io, std::string("mqtt://") + name + ":" + std::to_string(v4.port()), {}, r).empty());
+    REQUIRE(r.connected);
+    CHECK(r.transport->info().remote == "127.0.0.1:" + std::to_string(v4.port()));
+  }
+  // A broker on ::1 alone: 127.0.0.1 refuses, ::1 answers (this machine's /etc/hosts may not name
+  // ::1 localhost at all; a lookup would then never try it).
+  std::unique_ptr<net_test::echo_server<boost::asio::ip::tcp>> v6;
+  try {
+    v6 = std::make_unique<net_test::echo_server<boost::asio::ip::tcp>>(
+        io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("::1"), 0));
+  } catch (const std::exception &e) {
+    MESSAGE("no IPv6 loopback here, the ::1 half skipped: ", e.what());
+    return;
+  }
+  const std::uint16_t port = v6->local_endpoint().port();
+  recorder r;
+  REQUIRE(net_test::connect(io, "mqtt://localhost:" + std::to_string(port), {}, r).empty());
+  REQUIRE(r.connected);
+  CHECK(r.transport->info().remote == "[::1]:" + std::to_string(port));
+}
+
+TEST_CASE("net tcp: localhost refused on both loopbacks is a connect failure naming localhost") {
+  boost::asio::io_context io;
+  recorder r;
+  const std::uint16_t port = free_port(io);
+  REQUIRE(net_test::connect(io, "mqtt://localhost:" + std::to_string(port), {}, r).empty());
+  REQUIRE(r.error);
+  CHECK(r.error->kind == failure_kind::connect);
+  CHECK(r.error->code == std::errc::connection_refused);
+  CHECK(r.error->message == "cannot connect to localhost:" + std::to_string(port) + ": Connection refused");
+}
+
 TEST_CASE("net tcp: the peer closing is an io failure") {
   boost::asio::io_context io;
   net_test::tcp_echo_server server(io);
