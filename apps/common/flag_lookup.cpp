@@ -29,7 +29,8 @@ const CLI::Option *find_flag(const CLI::App &app, std::string_view name) {
   for (const CLI::Option *option : app.get_options())
     if (named(*option, name))
       return option;
-  for (const CLI::App *group : app.get_subcommands([](const CLI::App *sub) { return sub->get_name().empty(); }))
+  for (const CLI::App *group :
+       app.get_subcommands([](const CLI::App *sub) { return sub->get_name().empty(); }))
     if (const CLI::Option *option = find_flag(*group, name))
       return option;
   return nullptr;

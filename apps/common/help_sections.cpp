@@ -61,7 +61,8 @@ void add_needed_sections(CLI::App &app, int argc, const char *const *argv) {
   bool needed = false;
   for (int i = 1; i < argc && !needed; ++i) {
     const std::string_view word = argv[i];
-    needed = !word.empty() && word[0] == '-' && (word == "--help" || !find_flag(app, word.substr(0, word.find('='))));
+    needed = !word.empty() && word[0] == '-' &&
+             (word == "--help" || !find_flag(app, word.substr(0, word.find('='))));
   }
   std::vector<std::function<void()>> deferred = std::move(formatter.deferred);
   formatter.deferred.clear();

@@ -135,9 +135,15 @@ struct deferring_app {
 // The command lines of the tests below: each parses the same with deferral as without.
 const std::vector<std::vector<std::string>> left_out_lines{
     {"-t", "a/b", "-q", "1"}, {"--topic=a/b", "--qos", "2"}, {"-t", "x"}, {}, {"-t", "-q"}};
-const std::vector<std::vector<std::string>> added_lines{
-    {"-t", "a", "--will-topic", "w/t"}, {"-w"}, {"--will-topic=w/t", "-w"}, {"-t", "a", "--bogus"},
-    {"-q", "-5"}, {"--", "x"}, {"-tw"}, {"-t", "a", "-"}, {"--will"}};
+const std::vector<std::vector<std::string>> added_lines{{"-t", "a", "--will-topic", "w/t"},
+                                                        {"-w"},
+                                                        {"--will-topic=w/t", "-w"},
+                                                        {"-t", "a", "--bogus"},
+                                                        {"-q", "-5"},
+                                                        {"--", "x"},
+                                                        {"-tw"},
+                                                        {"-t", "a", "-"},
+                                                        {"--will"}};
 
 } // namespace
 
