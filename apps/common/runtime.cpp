@@ -1,6 +1,7 @@
 #include "common/runtime.hpp"
 
 #include "common/diagnostics.hpp"
+#include "common/exit_status.hpp"
 #include "common/fd_wait.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -24,6 +25,31 @@ namespace {
 
 // How long a tool may take to end cleanly after the first signal before it exits anyway.
 constexpr std::chrono::seconds interrupt_backstop{5};
+
+// Set by note_signal, which runs before Asio's own handler: Asio hands a signal to the loop, and a
+// loop that finishes first (Ctrl-C also ends the command feeding our stdin, and its EOF can win)
+// never sees it.
+volatile std::sig_atomic_t signal_arrived = 0;
+using signal_handler = void (*)(int);
+signal_handler asio_sigint = nullptr, asio_sigterm = nullptr;
+
+void note_signal(int signo) {
+  signal_arrived = 1;
+  const signal_handler next = signo == SIGINT ? asio_sigint : asio_sigterm;
+  if (next != nullptr)
+    next(signo);
+}
+
+// Puts note_signal in front of the handler Asio installed for signo.
+void chain_signal(int signo, signal_handler &asio_handler) {
+  struct sigaction current{};
+  if (::sigaction(signo, nullptr, &current) != 0 || (current.sa_flags & SA_SIGINFO) != 0 ||
+      current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN || current.sa_handler == note_signal)
+    return;
+  asio_handler = current.sa_handler;
+  current.sa_handler = note_signal;
+  ::sigaction(signo, &current, nullptr);
+}
 
 } // namespace
 
@@ -56,8 +82,15 @@ struct runtime::impl {
   }
 };
 
+bool interrupt_signal_arrived() noexcept {
+  return signal_arrived != 0;
+}
+
 runtime::runtime() : impl_(std::make_unique<impl>()) {
   std::signal(SIGPIPE, SIG_IGN);
+  signal_arrived = 0;
+  chain_signal(SIGINT, asio_sigint);
+  chain_signal(SIGTERM, asio_sigterm);
   impl_->wait_signal();
 }
 
@@ -71,7 +104,7 @@ int runtime::run() {
     if (impl_->io.run_one() == 0)
       break;
   }
-  return impl_->status;
+  return signal_arrived != 0 ? exit_interrupted : impl_->status;
 }
 
 void runtime::finish(int status) {

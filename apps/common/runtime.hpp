@@ -12,6 +12,11 @@ class io_context;
 
 namespace mqtk::apps {
 
+// Whether SIGINT or SIGTERM arrived since the last runtime was made, handled by its loop or not
+// (a signal that comes as the run ends is noted before the loop could take it): async-signal-safe
+// to set, readable anywhere, as while stdout is flushed at exit.
+bool interrupt_signal_arrived() noexcept;
+
 // The event loop of one tool run: an io_context, SIGINT/SIGTERM handling, SIGPIPE ignored, one-shot
 // timers, and the exit status. Keeps Asio out of the tools' headers.
 class runtime {
@@ -26,7 +31,8 @@ public:
   boost::asio::io_context &io() noexcept;
   // Called on the first SIGINT/SIGTERM; a second one, or 5 s without finish(), exits at once with 130.
   void on_interrupt(std::function<void()> handler);
-  // Runs the loop until finish() was called and nothing is left to do; returns the exit status.
+  // Runs the loop until finish() was called and nothing is left to do; returns the exit status,
+  // 130 if a signal arrived, even one the loop did not get to (the input ended at the same moment).
   int run();
   // Records the exit status and stops the loop.
   void finish(int status);

@@ -3,6 +3,7 @@
 #include "common/diagnostics.hpp"
 #include "common/exit_status.hpp"
 #include "common/fd_writer.hpp"
+#include "common/runtime.hpp"
 
 #include <unistd.h>
 
@@ -91,10 +92,9 @@ bool wait_until(std::size_t keep, std::chrono::seconds limit, bool interrupted) 
       return false;
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1;
-    errno = 0;
-    if (!s.writer.wait_writable(static_cast<int>(std::min<long long>(ms, 100))) && errno == EINTR &&
-        deadline == clock::time_point::max())
-      deadline = now + interrupted_limit; // SIGINT or SIGTERM
+    s.writer.wait_writable(static_cast<int>(std::min<long long>(ms, 100)));
+    if (deadline == clock::time_point::max() && interrupt_signal_arrived())
+      deadline = now + interrupted_limit; // SIGINT or SIGTERM, in the wait or before it
   }
   return !s.failed;
 }
