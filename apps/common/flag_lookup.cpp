@@ -13,26 +13,27 @@ namespace mqtk::apps {
 
 namespace {
 
-bool named(const CLI::Option &option, std::string_view name) {
-  const bool long_name = name.size() > 2 && name.substr(0, 2) == "--";
-  const bool short_name = !long_name && name.size() == 2 && name[0] == '-' && name[1] != '-';
-  if (!long_name && !short_name)
-    return false;
-  const std::vector<std::string> &names = long_name ? option.get_lnames() : option.get_snames();
-  const std::string_view bare = name.substr(long_name ? 2 : 1);
-  return std::find(names.begin(), names.end(), bare) != names.end();
+// The option of app or of its sections whose long (or short) names include bare.
+const CLI::Option *find_named(const CLI::App &app, bool long_name, std::string_view bare) {
+  for (const CLI::Option *option : app.get_options()) {
+    const std::vector<std::string> &names = long_name ? option->get_lnames() : option->get_snames();
+    if (std::find(names.begin(), names.end(), bare) != names.end())
+      return option;
+  }
+  for (const CLI::App *group :
+       app.get_subcommands([](const CLI::App *sub) { return sub->get_name().empty(); }))
+    if (const CLI::Option *option = find_named(*group, long_name, bare))
+      return option;
+  return nullptr;
 }
 
 } // namespace
 
 const CLI::Option *find_flag(const CLI::App &app, std::string_view name) {
-  for (const CLI::Option *option : app.get_options())
-    if (named(*option, name))
-      return option;
-  for (const CLI::App *group :
-       app.get_subcommands([](const CLI::App *sub) { return sub->get_name().empty(); }))
-    if (const CLI::Option *option = find_flag(*group, name))
-      return option;
+  if (name.size() > 2 && name.substr(0, 2) == "--")
+    return find_named(app, true, name.substr(2));
+  if (name.size() == 2 && name[0] == '-' && name[1] != '-')
+    return find_named(app, false, name.substr(1));
   return nullptr;
 }
 

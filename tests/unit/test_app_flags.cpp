@@ -22,6 +22,14 @@ using mqtk::apps::left_out_sections;
 
 namespace {
 
+// argv for args: "tool" first; the pointers stay valid while args lives.
+std::vector<const char *> argv_for(const std::vector<std::string> &args) {
+  std::vector<const char *> argv{"tool"};
+  for (const auto &arg : args)
+    argv.push_back(arg.c_str());
+  return argv;
+}
+
 struct parsed_app {
   CLI::App app;
   std::string topic, message;
@@ -34,9 +42,7 @@ struct parsed_app {
     help_section(app, "Message").add_option("-m,--message", message, "payload");
     help_section(app, "QoS").add_option("-q,--qos", qos, "qos");
     help_section(app, "QoS").add_flag("--retain", retain, "retain");
-    std::vector<const char *> argv{"tool"};
-    for (const auto &arg : args)
-      argv.push_back(arg.c_str());
+    const auto argv = argv_for(args);
     app.parse(static_cast<int>(argv.size()), argv.data());
   }
 };
@@ -119,9 +125,7 @@ struct deferring_app {
 
   // add_needed_sections, then CLI11's parse; false when CLI11 refused the command line.
   bool parse(std::vector<std::string> args) {
-    std::vector<const char *> argv{"tool"};
-    for (const auto &arg : args)
-      argv.push_back(arg.c_str());
+    const auto argv = argv_for(args);
     add_needed_sections(app, static_cast<int>(argv.size()), argv.data());
     try {
       app.parse(static_cast<int>(argv.size()), argv.data());
